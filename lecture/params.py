@@ -1,0 +1,247 @@
+"""Typed scene parameters: one frozen dataclass per scene is the single definition.
+
+Each field is declared with :func:`param`, which records its default, its kind (what values
+are allowed and how to read them from TOML) and a line of help. The command line, the
+``--params`` TOML file, ``--list``, the sidecar and the validation are all derived from it::
+
+    @dataclass(frozen=True)
+    class Params(SceneParams):
+        sigma: float = param(1.0, Real(gt=0), "standard deviation of the draws")
+
+Checks that involve several fields go in ``check()``, raising :class:`ParamError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from lecture.expr import ExpressionError, parse
+
+__all__ = [
+    "Choice", "Count", "ExprKind", "ExprList", "Matrix", "ParamError", "Real", "SceneParams",
+    "Vector", "param", "show",
+]
+
+
+class ParamError(ValueError):
+    """A parameter value that is not allowed. ``str()`` is the one line a user sees."""
+
+    def __init__(self, name: str, value: Any, allowed: str, scene: str = "") -> None:
+        super().__init__(name, value, allowed, scene)
+        self.name, self.value, self.allowed, self.scene = name, value, allowed, scene
+
+    def __str__(self) -> str:
+        where = f"{self.scene}.{self.name}" if self.scene else self.name
+        return f"{where} = {show(self.value)}: {self.allowed}"
+
+
+def show(value: Any) -> str:
+    """Render a value the way a user would type it in TOML."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{value:.1f}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    return str(value)
+
+
+def _finite_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number")
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Real:
+    """A finite float, optionally bounded (gt/ge/lt/le)."""
+
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
+
+    def describe(self) -> str:
+        bounds = [f"{op} {show(v)}" for op, v in
+                  ((">", self.gt), (">=", self.ge), ("<", self.lt), ("<=", self.le)) if v is not None]
+        return "a finite number" + (" " + " and ".join(bounds) if bounds else "")
+
+    def coerce(self, value: Any) -> float:
+        try:
+            number = _finite_number(value)
+        except ValueError:
+            raise ValueError(f"must be {self.describe()}") from None
+        ok = ((self.gt is None or number > self.gt) and (self.ge is None or number >= self.ge)
+              and (self.lt is None or number < self.lt) and (self.le is None or number <= self.le))
+        if not ok:
+            raise ValueError(f"must be {self.describe()}")
+        return number
+
+
+@dataclass(frozen=True)
+class Count:
+    """A whole number in [low, high]; high guards memory and time."""
+
+    low: int = 1
+    high: int = 10**7
+
+    def describe(self) -> str:
+        return f"an integer from {self.low:,} to {self.high:,}"
+
+    def coerce(self, value: Any) -> int:
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
+            raise ValueError(f"must be {self.describe()}")
+        return value
+
+
+@dataclass(frozen=True)
+class Choice:
+    options: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(f'"{o}"' for o in self.options)
+
+    def coerce(self, value: Any) -> str:
+        if value not in self.options:
+            raise ValueError(f"must be {self.describe()}")
+        return value
+
+
+@dataclass(frozen=True)
+class Vector:
+    """A list of `length` finite numbers."""
+
+    length: int
+    positive: bool = False
+
+    def describe(self) -> str:
+        what = "positive finite numbers" if self.positive else "finite numbers"
+        return f"a list of {self.length} {what}"
+
+    def coerce(self, value: Any) -> tuple[float, ...]:
+        try:
+            if not isinstance(value, (list, tuple)) or len(value) != self.length:
+                raise ValueError
+            numbers = tuple(_finite_number(v) for v in value)
+        except ValueError:
+            raise ValueError(f"must be {self.describe()}") from None
+        if self.positive and min(numbers) <= 0:
+            raise ValueError(f"must be {self.describe()}")
+        return numbers
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A rows x cols nested list of finite numbers."""
+
+    rows: int
+    cols: int
+
+    def describe(self) -> str:
+        return f"a {self.rows}x{self.cols} matrix of finite numbers, e.g. [[1, 0], [0, 1]]"
+
+    def coerce(self, value: Any) -> tuple[tuple[float, ...], ...]:
+        row_kind = Vector(self.cols)
+        try:
+            if not isinstance(value, (list, tuple)) or len(value) != self.rows:
+                raise ValueError
+            return tuple(row_kind.coerce(row) for row in value)
+        except ValueError:
+            raise ValueError(f"must be {self.describe()}") from None
+
+
+@dataclass(frozen=True)
+class ExprKind:
+    """A whitelisted expression in the given variables (see lecture.expr)."""
+
+    variables: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"an expression in {', '.join(self.variables)}"
+
+    def coerce(self, value: Any) -> str:
+        try:
+            return parse(value, self.variables).source
+        except ExpressionError as exc:
+            raise ValueError(f"{exc}") from None
+
+
+@dataclass(frozen=True)
+class ExprList:
+    """A fixed number of expressions, e.g. the two components of a map of the plane."""
+
+    length: int
+    variables: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"a list of {self.length} expressions in {', '.join(self.variables)}"
+
+    def coerce(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or len(value) != self.length:
+            raise ValueError(f"must be {self.describe()}")
+        return tuple(ExprKind(self.variables).coerce(v) for v in value)
+
+
+def param(default: Any, kind: Any, help: str) -> Any:
+    """Declare one scene parameter: its default, its kind and a line of help."""
+    default = kind.coerce(default)
+    return dataclasses.field(default=default, metadata={"kind": kind, "help": help})
+
+
+@dataclass(frozen=True)
+class SceneParams:
+    """Base of every scene's parameters. Subclasses add fields with :func:`param`."""
+
+    scene_id: ClassVar[str] = ""
+
+    def check(self) -> None:
+        """Checks across fields; raise ParamError naming the field at fault."""
+
+    @classmethod
+    def fields(cls) -> tuple[dataclasses.Field, ...]:
+        return dataclasses.fields(cls)
+
+    @classmethod
+    def resolve(cls, overrides: Mapping[str, Any]) -> SceneParams:
+        """Defaults updated by ``overrides``, every value coerced and checked."""
+        known = {f.name: f for f in cls.fields()}
+        values: dict[str, Any] = {}
+        for name, raw in overrides.items():
+            if name not in known:
+                allowed = "unknown parameter; known: " + ", ".join(known)
+                raise ParamError(name, raw, allowed, cls.scene_id)
+            try:
+                values[name] = known[name].metadata["kind"].coerce(raw)
+            except ValueError as exc:
+                raise ParamError(name, raw, str(exc), cls.scene_id) from None
+        resolved = cls(**values)
+        try:
+            resolved.check()
+        except ParamError as exc:
+            exc.scene = cls.scene_id
+            raise
+        return resolved
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every resolved value, as JSON/TOML-friendly lists and scalars."""
+        return {f.name: _plain(getattr(self, f.name)) for f in self.fields()}
+
+    def is_default(self) -> bool:
+        return self == type(self)()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+

@@ -1,0 +1,97 @@
+"""Section 1 (D.1): Monte Carlo estimation and concentration. Parameters of its scenes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lecture.expr import parse
+from lecture.params import Choice, Count, ExprKind, ParamError, Real, SceneParams, param
+
+__all__ = ["ConcentrationParams", "MeanConvergenceParams", "NonlinearExpectationParams"]
+
+SEED = Count(0, 2**32 - 1)
+POINTS = Count(2, 2000)
+
+
+def _check_range(params: SceneParams) -> None:
+    if params.n_max <= params.n_min:
+        raise ParamError("n_max", params.n_max, f"must be an integer > n_min ({params.n_min})")
+
+
+@dataclass(frozen=True)
+class MeanConvergenceParams(SceneParams):
+    scene_id = "mc_mean_convergence"
+
+    mu: float = param(0.0, Real(), "mean of the normal distribution sampled")
+    sigma: float = param(1.0, Real(gt=0), "its standard deviation")
+    n_min: int = param(10, Count(2, 10**7), "first checkpoint (sample count)")
+    n_max: int = param(10_000, Count(3, 10**7), "last checkpoint; the stream has n_max draws")
+    n_points: int = param(50, POINTS, "number of log-spaced checkpoints")
+    confidence: float = param(0.95, Real(gt=0, lt=1), "coverage of the shaded band")
+    seed: int = param(42, SEED, "seed of the local random stream")
+
+    def check(self) -> None:
+        _check_range(self)
+
+    def compute(self):
+        from compute.monte_carlo import mean_convergence
+
+        return mean_convergence(self.mu, self.sigma, self.n_min, self.n_max, self.n_points,
+                                self.confidence, self.seed)
+
+
+@dataclass(frozen=True)
+class NonlinearExpectationParams(SceneParams):
+    scene_id = "mc_nonlinear_expectation"
+
+    f: str = param("x**2", ExprKind(("x",)), "the function whose expectation is estimated")
+    mu: float = param(0.0, Real(), "mean of X")
+    sigma: float = param(1.0, Real(gt=0), "standard deviation of X")
+    n_min: int = param(10, Count(1, 10**7), "first checkpoint (sample count)")
+    n_max: int = param(1_000_000, Count(2, 10**7), "last checkpoint; the stream has n_max draws")
+    n_points: int = param(200, POINTS, "number of log-spaced checkpoints")
+    seed: int = param(42, SEED, "seed of the local random stream")
+
+    def check(self) -> None:
+        _check_range(self)
+        x = np.linspace(self.mu - 8 * self.sigma, self.mu + 8 * self.sigma, 2001)
+        if not np.all(np.isfinite(parse(self.f, ("x",)).numpy(x))):
+            raise ParamError("f", self.f, "must be finite for every x within mu +- 8 sigma")
+
+    def compute(self):
+        from compute.monte_carlo import nonlinear_expectation
+
+        return nonlinear_expectation(self.f, self.mu, self.sigma, self.n_min, self.n_max,
+                                     self.n_points, self.seed)
+
+
+@dataclass(frozen=True)
+class ConcentrationParams(SceneParams):
+    scene_id = "mc_concentration"
+
+    distribution: str = param("uniform", Choice(("uniform", "bernoulli")),
+                              "uniform on [0, 1], or bernoulli with success probability p")
+    p: float = param(0.5, Real(gt=0, lt=1), "success probability (bernoulli only)")
+    eps: float = param(0.05, Real(gt=0, lt=1), "deviation whose probability is bounded")
+    n_min: int = param(10, Count(1, 10**6), "first checkpoint (sample count)")
+    n_max: int = param(2000, Count(2, 10**6), "last checkpoint")
+    n_points: int = param(40, POINTS, "number of log-spaced checkpoints")
+    trials: int = param(2000, Count(1, 10**6), "independent repetitions per checkpoint")
+    seed: int = param(42, SEED, "seed of the local random stream")
+
+    MAX_DRAWS = 500_000_000
+
+    def check(self) -> None:
+        _check_range(self)
+        if self.trials * self.n_max > self.MAX_DRAWS:
+            raise ParamError("trials", self.trials,
+                             f"trials * n_max must be at most {self.MAX_DRAWS:,} "
+                             f"(n_max is {self.n_max:,})")
+
+    def compute(self):
+        from compute.monte_carlo import concentration
+
+        return concentration(self.distribution, self.p, self.eps, self.n_min, self.n_max,
+                             self.n_points, self.trials, self.seed)

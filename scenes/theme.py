@@ -1,0 +1,280 @@
+"""The lecture's one look: colours with fixed meanings, layout, and shared scene pieces.
+
+Every scene derives from :class:`LectureScene`, which resolves its parameters (defaults
+when run through the plain Manim CLI), keeps the compute result it shows (the sidecar's
+keyframes come from the same object) and turns narration lines into subcaptions.
+The ``get_*``/``make_*`` helpers return mobjects; scenes only arrange and animate them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import numpy as np
+from manim import (
+    BLUE, BOLD, DOWN, GREY, LEFT, ORANGE, PURPLE, RED, RIGHT, TEAL, UL, UP, WHITE, YELLOW, Axes, DashedVMobject, MathTex, Polygon, Scene, Text, VGroup,
+    VMobject, config,
+)
+
+from lecture.catalog import entry
+from lecture.params import SceneParams
+
+__all__ = [
+    "BAND_OPACITY", "CONCAVE", "CONVEX", "FIRST_AXIS", "LectureScene", "PLOT_LEFT", "PlotAxes", "Readout",
+    "PLOT_RIGHT", "REFERENCE", "SAMPLE", "SECOND_AXIS", "SECOND_ROUTE", "TRUTH",
+    "get_band", "get_dashed_line", "get_polyline", "log_ticks", "make_axes", "make_header",
+    "make_panel", "nice_ceiling",
+]
+
+# Colour meaning, the same in every scene (VISUAL.md).
+SAMPLE = BLUE  # samples, histograms, empirical estimates
+TRUTH = YELLOW  # analytic densities, true values
+SECOND_ROUTE = TEAL  # another route to the same answer; drawn dashed
+REFERENCE = GREY  # 1/sqrt(N), y = x, identity; drawn dashed
+BAND_OPACITY = 0.25  # uncertainty bands, in SAMPLE colour
+CONVEX, CONCAVE = BLUE, RED
+FIRST_AXIS, SECOND_AXIS = ORANGE, PURPLE
+
+TITLE_SIZE = 36
+EQUATION_SIZE = 34
+LABEL_SIZE = 26
+TICK_SIZE = 24  # the smallest text anywhere: legible at 480p
+CAPTION_WIDTH = 42  # characters per caption line, at most two lines a cue
+MIN_CUE_SECONDS = 1.5
+
+# The safe area is 5% in from every edge; the header band holds title, equation and panel.
+SAFE_X = 0.9 * config.frame_width / 2
+SAFE_Y = 0.9 * config.frame_height / 2
+PLOT_WIDTH, PLOT_HEIGHT = 5.0, 3.3
+PLOT_LEFT = np.array([-3.35, -1.05, 0.0])  # centres of the two plot slots
+PLOT_RIGHT = np.array([3.35, -1.05, 0.0])
+
+
+class LectureScene(Scene):
+    """Base of every lecture scene: parameters, compute result and narration."""
+
+    scene_id: ClassVar[str] = ""
+    params: ClassVar[SceneParams | None] = None  # the pipeline sets this on a subclass
+
+    def setup(self) -> None:
+        self.p = self.params if self.params is not None else entry(self.scene_id).params()
+        self.result = self.p.compute()
+
+    def bring_movers_to_front(self) -> None:
+        """Put every mobject with updaters last in the draw order.
+
+        Manim's Cairo renderer redraws, on every frame, each mobject from the first
+        moving one onwards; static axes and labels behind the movers are drawn once.
+        """
+        movers = [m for m in self.mobjects if m.get_family_updaters()]
+        self.bring_to_front(*movers)
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        self.bring_movers_to_front()
+        super().play(*args, **kwargs)
+
+    @contextmanager
+    def narrate(self, line: str) -> Iterator[None]:
+        """Caption the animations played inside the block with one narration line."""
+        start = self.time
+        yield
+        duration = self.time - start
+        lines = textwrap.wrap(line, CAPTION_WIDTH)
+        if len(lines) > 2 or duration < MIN_CUE_SECONDS:
+            raise ValueError(f"caption {line!r}: {len(lines)} lines over {duration:.2f} s; "
+                             f"allowed 2 lines over at least {MIN_CUE_SECONDS} s")
+        self.add_subcaption("\n".join(lines), duration=duration, offset=-duration)
+
+
+def _fit(mobject: VMobject, max_width: float) -> VMobject:
+    if mobject.width > max_width:
+        mobject.scale_to_fit_width(max_width)
+    return mobject
+
+
+def make_header(title: str, equation: str) -> VGroup:
+    """Title and the scene's key equation, left-aligned in the top band."""
+    heading = _fit(Text(title, font_size=TITLE_SIZE, weight=BOLD), 8.4)
+    formula = _fit(MathTex(equation, font_size=EQUATION_SIZE), 8.4)
+    formula.next_to(heading, DOWN, buff=0.25, aligned_edge=LEFT)
+    header = VGroup(heading, formula)
+    header.move_to([-SAFE_X, SAFE_Y, 0], aligned_edge=UL)
+    return header
+
+
+class Readout(VMobject):
+    """A number shown in the panel, re-set every frame at little cost.
+
+    Manim's DecimalNumber deep-copies a TeX glyph per character on every change, which
+    made the number panel most of a frame's render time. Here each glyph of
+    ``0123456789.,-`` is typeset once per font size, and a new value only copies glyph
+    outlines into a fixed pool of parts (so the family Manim tracks never changes).
+    Digits share one advance width, so numbers do not jitter.
+    """
+
+    _glyphs: ClassVar[dict[float, dict[str, VMobject]]] = {}
+    CHARSET = "0123456789.,-"
+    MAX_CHARS = 18
+
+    def __init__(self, value: float, decimals: int, font_size: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.decimals, self.font_size, self.text = decimals, font_size, ""
+        self.add(*[VMobject(fill_color=WHITE, fill_opacity=1, stroke_width=0)
+                   for _ in range(self.MAX_CHARS)])
+        self.set_value(value)
+
+    def _glyph_table(self) -> dict[str, VMobject]:
+        if self.font_size not in self._glyphs:
+            typeset = MathTex(self.CHARSET, font_size=self.font_size)[0]
+            self._glyphs[self.font_size] = dict(zip(self.CHARSET, typeset))
+        return self._glyphs[self.font_size]
+
+    def set_value(self, value: float) -> Readout:
+        text = f"{value:,.{self.decimals}f}"
+        if set(text) <= set("-0.,"):  # no "-0.0000"
+            text = text.lstrip("-")
+        if text == self.text:
+            return self
+        if len(text) > self.MAX_CHARS:
+            raise ValueError(f"{text} is longer than {self.MAX_CHARS} characters")
+        anchor = self.get_left() if self.text else None
+        self.text, self.value = text, value
+        glyphs = self._glyph_table()
+        advance = max(glyphs[d].width for d in "0123456789") * 1.12
+        x = 0.0
+        for part, char in zip(self.submobjects, text.ljust(self.MAX_CHARS)):
+            if char == " ":
+                part.clear_points()
+                continue
+            template = glyphs[char]
+            width = advance if char.isdigit() else template.width + 0.35 * advance
+            part.set_points(template.points + [x + (width - template.width) / 2
+                                               - template.get_left()[0], 0, 0])
+            x += width
+        if anchor is not None:
+            self.shift(anchor - self.get_left())
+        return self
+
+    def get_value(self) -> float:
+        return self.value
+
+
+def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
+    """The number panel, top right: one row per (LaTeX label, value getter, decimals).
+
+    Values are re-read every frame from the getter, which indexes the compute result.
+    """
+    labels = VGroup(*[MathTex(label + " =", font_size=LABEL_SIZE + 2) for label, _, _ in rows])
+    label_width = max(label.width for label in labels)
+    numbers = VGroup()
+    for i, (label, (_, getter, decimals)) in enumerate(zip(labels, rows)):
+        label.move_to([SAFE_X - 3.6 + label_width, SAFE_Y - 0.2 - 0.48 * i, 0], aligned_edge=RIGHT)
+        number = Readout(getter(), decimals, LABEL_SIZE + 2)
+
+        def follow(mob: Readout, get=getter, anchor=label) -> None:
+            mob.set_value(get())
+            mob.next_to(anchor, RIGHT, buff=0.15)
+
+        follow(number)
+        number.add_updater(follow)
+        numbers.add(number)
+    return VGroup(labels, numbers)  # labels hold no updaters, so Manim draws them once
+
+
+def log_ticks(low_exponent: int, high_exponent: int) -> dict[float, str]:
+    """Tick labels 10^k for an axis drawn in log10 coordinates."""
+    return {float(k): f"10^{{{k}}}" for k in range(low_exponent, high_exponent + 1)}
+
+
+class PlotAxes(Axes):
+    """Axes whose lines meet at the lower-left corner of the range, not at the origin.
+
+    Manim draws each axis through zero; a plot of log10 error or of a mean near 1 needs
+    its axes at the edges. Internally the range is shifted to start at 0;
+    ``coords_to_point`` takes the plot's own coordinates (scalars or arrays).
+    """
+
+    def __init__(self, x_range: Sequence[float], y_range: Sequence[float], **kwargs: Any) -> None:
+        self.x0, self.y0 = float(x_range[0]), float(y_range[0])
+        super().__init__(x_range=[0, x_range[1] - self.x0], y_range=[0, y_range[1] - self.y0],
+                         **kwargs)
+
+    def coords_to_point(self, *coords: Any) -> np.ndarray:
+        x, y = coords[0], coords[1]
+        return super().coords_to_point(np.asarray(x, float) - self.x0, np.asarray(y, float) - self.y0)
+
+
+def make_axes(
+    x_range: Sequence[float], y_range: Sequence[float], x_label: str, y_label: str,
+    x_ticks: dict[float, str], y_ticks: dict[float, str], center: np.ndarray,
+    width: float = PLOT_WIDTH, height: float = PLOT_HEIGHT,
+) -> tuple[PlotAxes, VGroup]:
+    """Axes with hand-placed tick labels (MathTex) and axis labels; returns (axes, labels).
+
+    Log axes are drawn in log10 coordinates: pass log10 values and ``log_ticks`` labels.
+    """
+    axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
+                    axis_config={"color": GREY, "stroke_width": 2, "include_ticks": False})
+    axes.move_to(center)
+    labels = VGroup()
+    for value, tex in x_ticks.items():
+        labels.add(MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(value, y_range[0]), DOWN, 0.15))
+    for value, tex in y_ticks.items():
+        labels.add(MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(x_range[0], value), LEFT, 0.15))
+    x_name = MathTex(x_label, font_size=LABEL_SIZE)
+    x_name.next_to(axes.c2p(np.mean(x_range), y_range[0]), DOWN, buff=0.5)
+    y_name = MathTex(y_label, font_size=LABEL_SIZE)
+    y_name.next_to(axes.c2p(x_range[0], y_range[1]), UP, buff=0.15).align_to(axes, LEFT)
+    labels.add(x_name, y_name)
+    return axes, labels
+
+
+def _partial(xs: np.ndarray, ys: np.ndarray, upto: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points 0..floor(upto), plus the fraction of the next segment (a sweep's head)."""
+    k = int(np.clip(np.floor(upto), 0, len(xs) - 1))
+    frac = upto - k
+    head_x, head_y = list(xs[: k + 1]), list(ys[: k + 1])
+    if frac > 1e-9 and k + 1 < len(xs):
+        head_x.append(xs[k] + frac * (xs[k + 1] - xs[k]))
+        head_y.append(ys[k] + frac * (ys[k + 1] - ys[k]))
+    return np.array(head_x), np.array(head_y)
+
+
+def get_polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray, upto: float | None = None,
+                 color: Any = SAMPLE, stroke_width: float = 3) -> VMobject:
+    """A polyline through (xs, ys) in axes coordinates, up to fractional index ``upto``."""
+    if upto is not None:
+        xs, ys = _partial(xs, ys, upto)
+    points = axes.c2p(np.asarray(xs, float), np.asarray(ys, float)).T
+    if len(points) == 1:
+        points = np.vstack([points, points])
+    line = VMobject(color=color, stroke_width=stroke_width)
+    line.set_points_as_corners(points)
+    return line
+
+
+def get_dashed_line(axes: Axes, xs: np.ndarray, ys: np.ndarray, color: Any = REFERENCE,
+                    num_dashes: int = 40) -> DashedVMobject:
+    return DashedVMobject(get_polyline(axes, xs, ys, color=color, stroke_width=2.5),
+                          num_dashes=num_dashes)
+
+
+def get_band(axes: Axes, xs: np.ndarray, low: np.ndarray, high: np.ndarray,
+             upto: float | None = None) -> VMobject:
+    """A filled band between two curves (uncertainty), up to fractional index ``upto``."""
+    bx, bl = _partial(xs, low, upto) if upto is not None else (xs, low)
+    _, bh = _partial(xs, high, upto) if upto is not None else (xs, high)
+    if len(bx) < 2:
+        return VMobject()
+    corners = axes.c2p(np.concatenate([bx, bx[::-1]]), np.concatenate([bh, bl[::-1]])).T
+    return Polygon(*corners, stroke_width=0, fill_color=SAMPLE, fill_opacity=BAND_OPACITY)
+
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value * (1 - 1e-12)))
