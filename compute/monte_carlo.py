@@ -32,8 +32,12 @@ _UNIFORM01 = (0.5, 1.0 / 12.0, 0.0, 1.0)
 
 
 def checkpoints(n_min: int, n_max: int, n_points: int) -> np.ndarray:
-    """Log-spaced sample counts from n_min to n_max (integers, repeats dropped)."""
-    return np.unique(np.logspace(np.log10(n_min), np.log10(n_max), n_points).astype(int))
+    """``n_points`` log-spaced sample counts from n_min to n_max, truncated to integers.
+
+    This is the lecture's own grid (``np.logspace(...).astype(int)``); near n_min it can
+    repeat a count, which simply repeats that checkpoint's value.
+    """
+    return np.logspace(np.log10(n_min), np.log10(n_max), n_points).astype(int)
 
 
 def _running_moments(values: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -82,8 +86,12 @@ def gaussian_expectation(f: str, mu: float, sigma: float) -> float:
     """E[f(X)] for X ~ N(mu, sigma^2) by adaptive quadrature over the whole line."""
     fn = parse(f, ("x",))
     density = stats.norm(mu, sigma).pdf
-    value, _ = integrate.quad(lambda x: float(fn.numpy(x)) * density(x), -np.inf, np.inf,
-                              limit=200)
+
+    def integrand(x: float) -> float:
+        weight = density(x)  # 0 far out, where f may overflow: 0 * inf would be nan
+        return float(fn.numpy(x)) * weight if weight > 0 else 0.0
+
+    value, _ = integrate.quad(integrand, -np.inf, np.inf, limit=200)
     return float(value)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lecture.params import SceneParams
+from lecture.sections import change_of_variables as cov
 from lecture.sections import monte_carlo as mc
 
 __all__ = ["SCENES", "SECTIONS", "SceneEntry", "entry", "resolve_targets"]
@@ -34,6 +35,7 @@ class SceneEntry:
 
 SECTIONS: dict[str, str] = {
     "monte_carlo": "D.1 Random variables, Monte Carlo and concentration",
+    "change_of_variables": "D.2 Change of variables and Jacobians",
 }
 
 SCENES: tuple[SceneEntry, ...] = (
@@ -44,6 +46,15 @@ SCENES: tuple[SceneEntry, ...] = (
                mc.NonlinearExpectationParams),
     SceneEntry("mc_concentration", 3, "monte_carlo", "Concentration: how unlikely is a big miss?",
                "McConcentration", mc.ConcentrationParams),
+    SceneEntry("cov_linear_1d", 4, "change_of_variables", "Change of variables: Y = aX + b",
+               "CovLinear1D", cov.Linear1DParams),
+    SceneEntry("cov_tanh", 5, "change_of_variables", "A nonlinear change of variables",
+               "CovTanh", cov.MonotoneTransformParams),
+    SceneEntry("cov_grid_2d", 6, "change_of_variables", "A linear map of the plane: areas and det A",
+               "CovGrid2D", cov.Grid2DParams),
+    SceneEntry("cov_jacobian_field", 7, "change_of_variables",
+               "A nonlinear map of the plane: the Jacobian field", "CovJacobianField",
+               cov.JacobianFieldParams),
 )
 
 

@@ -212,7 +212,7 @@ def run_job(job: Job, quality: str, fmt: str, media: Path) -> tuple[Job, int, fl
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_intermixed_args(argv)
         if args.list:
             print(list_catalog())
             return 0

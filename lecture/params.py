@@ -22,8 +22,8 @@ from typing import Any, ClassVar
 from lecture.expr import ExpressionError, parse
 
 __all__ = [
-    "Choice", "Count", "ExprKind", "ExprList", "Matrix", "ParamError", "Real", "SceneParams",
-    "Vector", "param", "show",
+    "Choice", "Count", "ExprKind", "ExprList", "Matrix", "Optional", "ParamError", "Real",
+    "SceneParams", "Vector", "param", "show",
 ]
 
 
@@ -41,6 +41,8 @@ class ParamError(ValueError):
 
 def show(value: Any) -> str:
     """Render a value the way a user would type it in TOML."""
+    if value is None:
+        return "none"
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, bool):
@@ -190,6 +192,30 @@ class ExprList:
         if not isinstance(value, (list, tuple)) or len(value) != self.length:
             raise ValueError(f"must be {self.describe()}")
         return tuple(ExprKind(self.variables).coerce(v) for v in value)
+
+
+@dataclass(frozen=True)
+class Optional:
+    """No value (None) or a value of the ``inner`` kind, e.g. a matrix that overrides others.
+
+    TOML has no null: a user leaves the parameter out, or writes the string ``"none"``.
+    """
+
+    inner: Any
+
+    def describe(self) -> str:
+        return f'"none", or {self.inner.describe()}'
+
+    def coerce(self, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+            return None
+        try:
+            return self.inner.coerce(value)
+        except ValueError as exc:
+            reason = str(exc)
+            if reason.startswith("must be "):
+                reason = f"must be {self.describe()}"
+            raise ValueError(reason) from None
 
 
 def param(default: Any, kind: Any, help: str) -> Any:

@@ -37,15 +37,39 @@ def probe(video: Path, poster: Path) -> dict[str, Any]:
     """Size, frame rate and duration of a clip, and its last frame saved as the poster."""
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        last = None
+        frames, last = 0, None
         for last in container.decode(stream):
-            pass
-        fps = float(stream.average_rate or stream.guessed_rate)
-        duration = (float(container.duration) / av.time_base if container.duration
-                    else float(stream.frames) / fps)
+            frames += 1
+        fps = float(stream.guessed_rate or stream.base_rate)
         last.to_image().save(poster)
-        return {"duration_s": round(duration, 3), "width": stream.width,
+        return {"duration_s": round(frames / fps, 3), "width": stream.width,
                 "height": stream.height, "fps": round(fps, 3)}
+
+
+CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
+
+
+def seed_caches(media: Path, work: Path) -> None:
+    """Give the worker private copies of the shared TeX/text caches.
+
+    Manim writes and deletes a scratch file beside each cached SVG whenever it parses one,
+    so two processes sharing one cache folder race each other. Each worker gets its own
+    folders, filled with the finished SVGs of earlier runs (cheap: a few hundred KB).
+    """
+    for name in CACHES:
+        (work / name).mkdir()
+        for svg in (media / name).glob("*.svg"):
+            if not svg.stem.endswith("_"):
+                shutil.copyfile(svg, work / name / svg.name)
+
+
+def harvest_caches(media: Path, work: Path) -> None:
+    """Move SVGs this worker compiled into the shared caches, each file atomically."""
+    for name in CACHES:
+        (media / name).mkdir(exist_ok=True)
+        for svg in (work / name).glob("*.svg"):
+            if not svg.stem.endswith("_") and not (media / name / svg.name).exists():
+                os.replace(svg, media / name / svg.name)
 
 
 def render_job(job: dict[str, Any]) -> None:
@@ -59,16 +83,18 @@ def render_job(job: dict[str, Any]) -> None:
     media, out_dir, stem = Path(job["media_dir"]), Path(job["out_dir"]), job["stem"]
     work = Path(tempfile.mkdtemp(prefix=f"{stem}-{os.getpid()}-", dir=media / ".work"))
     try:
+        seed_caches(media, work)
         with tempconfig({
             "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
-            "media_dir": str(work), "tex_dir": str(media / "Tex"),
-            "text_dir": str(media / "texts"), "output_file": stem,
+            "media_dir": str(work), "tex_dir": str(work / "Tex"),
+            "text_dir": str(work / "texts"), "output_file": stem,
             "disable_caching": True, "progress_bar": job["progress_bar"],
             "verbosity": "WARNING",
         }):
             scene = configured()
             scene.render()
             video = Path(scene.renderer.file_writer.movie_file_path)
+        harvest_caches(media, work)
         staged = {video.suffix: video, ".png": work / f"{stem}.png"}
         facts = probe(video, staged[".png"])
         captions = video.with_suffix(".srt")

@@ -278,3 +278,173 @@ def nice_ceiling(value: float) -> float:
     """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least ``value`` (> 0)."""
     power = 10.0 ** np.floor(np.log10(value))
     return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value * (1 - 1e-12)))
+
+
+# --------------------------------------------------------------------------------------
+# Helpers added for section 2 (change of variables): sample clouds, histograms, clipped
+# segments, heat maps. Each returns one mobject, however many dots, bars or lines it holds:
+# Cairo fills one compound path far faster than many small mobjects.
+# --------------------------------------------------------------------------------------
+
+from manim import DR, RESAMPLING_ALGORITHMS, Group, ImageMobject  # noqa: E402
+
+__all__ += [
+    "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_map", "get_histogram",
+    "get_segments", "heat_colors", "histogram_points", "make_color_bar", "nice_ticks",
+    "segment_points", "tick_tex",
+]
+
+_KAPPA = 0.5523  # cubic Bezier handle length that approximates a quarter circle
+
+
+def _dot_template(radius: float) -> np.ndarray:
+    """Four cubic curves around the origin, shape (16, 3): one filled round dot."""
+    anchors = np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]], dtype=float)
+    tangents = np.array([[0, 1], [-1, 0], [0, -1], [1, 0], [0, 1]], dtype=float)
+    curves = [np.array([anchors[i], anchors[i] + _KAPPA * tangents[i],
+                        anchors[i + 1] - _KAPPA * tangents[i + 1], anchors[i + 1]])
+              for i in range(4)]
+    template = np.zeros((16, 3))
+    template[:, :2] = radius * np.concatenate(curves)
+    return template
+
+
+def dot_cloud_points(centers: np.ndarray, radius: float) -> np.ndarray:
+    """Bezier points of round dots at ``centers`` (shape (N, 3)), as one compound path."""
+    centers = np.asarray(centers, dtype=float).reshape(-1, 3)
+    return (centers[:, None, :] + _dot_template(radius)[None, :, :]).reshape(-1, 3)
+
+
+def get_dot_cloud(centers: np.ndarray, radius: float = 0.035, color: Any = SAMPLE,
+                  opacity: float = 0.9) -> VMobject:
+    """Many samples as one VMobject; move them with ``set_points(dot_cloud_points(...))``."""
+    cloud = VMobject(fill_color=color, fill_opacity=opacity, stroke_width=0)
+    cloud.set_points(dot_cloud_points(centers, radius))
+    return cloud
+
+
+def histogram_points(axes: Axes, edges: np.ndarray, heights: np.ndarray,
+                     sideways: bool = False) -> np.ndarray:
+    """Corner points of histogram bars, one closed subpath per bar.
+
+    ``sideways`` lays the bars along the vertical axis (bins on y, heights to the right),
+    for a density drawn beside a plot that shares its y axis.
+    """
+    edges, heights = np.asarray(edges, float), np.asarray(heights, float)
+    lows, highs, zero = edges[:-1], edges[1:], np.zeros_like(heights)
+    along = np.stack([lows, lows, highs, highs, lows], axis=1).ravel()
+    up = np.stack([zero, heights, heights, zero, zero], axis=1).ravel()
+    xs, ys = (up, along) if sideways else (along, up)
+    corners = axes.c2p(xs, ys).T.reshape(len(heights), 5, 3)
+    # Each straight edge as a cubic Bezier with handles on the line: (anchor, 1/3, 2/3, anchor).
+    starts, ends = corners[:, :-1], corners[:, 1:]
+    curves = np.stack([starts, (2 * starts + ends) / 3, (starts + 2 * ends) / 3, ends], axis=2)
+    return curves.reshape(-1, 3)
+
+
+def get_histogram(axes: Axes, edges: np.ndarray, heights: np.ndarray, sideways: bool = False,
+                  color: Any = SAMPLE, opacity: float = 0.5) -> VMobject:
+    """Histogram bars (fill ``color`` at ``opacity``) as one VMobject."""
+    bars = VMobject(fill_color=color, fill_opacity=opacity, stroke_color=color,
+                    stroke_width=1, stroke_opacity=0.9)
+    bars.set_points(histogram_points(axes, edges, heights, sideways))
+    return bars
+
+
+def segment_points(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Straight segments (shapes (N, 3)) as Bezier points of one compound path."""
+    starts, ends = np.asarray(starts, float), np.asarray(ends, float)
+    curves = np.stack([starts, (2 * starts + ends) / 3, (starts + 2 * ends) / 3, ends], axis=1)
+    return curves.reshape(-1, 3)
+
+
+def clip_segments(starts: np.ndarray, ends: np.ndarray, low: np.ndarray,
+                  high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of segments inside the box ``low <= (x, y) <= high`` (Liang-Barsky).
+
+    Segments wholly outside are dropped, so lines stop at a plot window's edge.
+    """
+    starts, ends = np.asarray(starts, float), np.asarray(ends, float)
+    delta = ends - starts
+    t_in, t_out = np.zeros(len(starts)), np.ones(len(starts))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for axis in (0, 1):
+            d = delta[:, axis]
+            t_low = (low[axis] - starts[:, axis]) / d
+            t_high = (high[axis] - starts[:, axis]) / d
+            flat = d == 0
+            outside = flat & ((starts[:, axis] < low[axis]) | (starts[:, axis] > high[axis]))
+            t_in = np.where(flat, t_in, np.maximum(t_in, np.minimum(t_low, t_high)))
+            t_out = np.where(flat, t_out, np.minimum(t_out, np.maximum(t_low, t_high)))
+            t_out = np.where(outside, -1.0, t_out)
+    keep = t_in < t_out
+    return (starts[keep] + t_in[keep, None] * delta[keep],
+            starts[keep] + t_out[keep, None] * delta[keep])
+
+
+def get_segments(starts: np.ndarray, ends: np.ndarray, color: Any = GREY,
+                 stroke_width: float = 1.5, opacity: float = 1.0) -> VMobject:
+    """Many straight segments (grid lines) as one VMobject."""
+    lines = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity,
+                     fill_opacity=0)
+    lines.set_points(segment_points(starts, ends))
+    return lines
+
+
+# Viridis (the lecture source's colour map) at nine evenly spaced stops.
+_VIRIDIS = np.array([
+    [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
+    [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+]) / 255.0
+
+
+def heat_colors(fraction: np.ndarray) -> np.ndarray:
+    """Viridis RGB in [0, 1] for values in [0, 1] (clipped), shape (..., 3)."""
+    position = np.clip(np.asarray(fraction, float), 0, 1) * (len(_VIRIDIS) - 1)
+    low = np.minimum(np.floor(position).astype(int), len(_VIRIDIS) - 2)
+    weight = (position - low)[..., None]
+    return (1 - weight) * _VIRIDIS[low] + weight * _VIRIDIS[low + 1]
+
+
+def get_heat_map(fraction: np.ndarray, width: float, height: float) -> ImageMobject:
+    """An image of ``fraction[row, col]`` in [0, 1] (row 0 on top), blocky, not blurred."""
+    rgb = (255 * heat_colors(fraction)).astype(np.uint8)
+    rgba = np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=2)
+    image = ImageMobject(rgba)
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+    image.stretch_to_fit_width(width).stretch_to_fit_height(height)
+    return image
+
+
+def make_color_bar(top: float, label: str, height: float, ticks: Sequence[float]) -> Group:
+    """A vertical viridis bar from 0 to ``top`` with tick labels and a MathTex title."""
+    bar = get_heat_map(np.linspace(1, 0, 128)[:, None], 0.3, height)
+    labels = VGroup()
+    for value in ticks:
+        tick = MathTex(f"{value:g}", font_size=TICK_SIZE)
+        tick.next_to(bar.get_corner(DR) + (value / top) * height * UP, RIGHT, buff=0.12)
+        labels.add(tick)
+    title = MathTex(label, font_size=LABEL_SIZE).next_to(bar, UP, buff=0.2)
+    return Group(bar, labels, title)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, list[float]]:
+    """Axis limits and about ``count`` ticks at a step of 1, 2 or 5 times a power of ten.
+
+    The limits are rounded out to whole steps when that pads the range by at most 15%,
+    so a plot of tanh runs from -1 to 1; otherwise they stay at ``low`` and ``high``.
+    """
+    raw = (high - low) / max(count - 1, 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = min((m * power for m in (1, 2, 5, 10)), key=lambda c: abs(np.log(c / raw)))
+    start, stop = np.floor(low / step + 1e-9) * step, np.ceil(high / step - 1e-9) * step
+    if stop - start <= 1.15 * (high - low):
+        low, high = float(start), float(stop)
+    first = np.ceil(low / step - 1e-9) * step
+    ticks = [float(round(t, 10)) for t in np.arange(first, high + step * 1e-6, step)]
+    return float(low), float(high), ticks
+
+
+def tick_tex(value: float) -> str:
+    """A tick label: integers without a decimal point, others to three significant digits."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"

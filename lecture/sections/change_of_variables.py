@@ -1,0 +1,156 @@
+"""Section 2 (D.2): change of variables and Jacobians. Parameters of its scenes.
+
+Every refusal names the field, the value and what is allowed (spec section 3). The checks
+that need the transform itself (monotone on the sampled range, a finite Jacobian) use the
+same functions, draws and grid as the compute step, so a value that passes here renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from lecture.params import (
+    Count, ExprKind, ExprList, Matrix, Optional, ParamError, Real, SceneParams, Vector, param,
+)
+
+__all__ = ["Grid2DParams", "JacobianFieldParams", "Linear1DParams", "MonotoneTransformParams"]
+
+SEED = Count(0, 2**32 - 1)
+SAMPLES = Count(10, 10**6)
+BINS = Count(2, 200)
+SINGULAR_TOLERANCE = 1e-9
+"""A 2x2 matrix counts as singular when ``|det| < SINGULAR_TOLERANCE * max(1, ||A||_F^2)``."""
+MAX_IMAGE = 1e4
+"""Largest coordinate a map of the plane may reach on its drawn grid."""
+MAP_CHECK_POINTS = 201
+"""Points per axis on which a map's values are checked (its grid lines are drawn there)."""
+
+
+def _check_increasing(params: SceneParams, name: str) -> None:
+    low, high = getattr(params, name)
+    if not low < high:
+        raise ParamError(name, [low, high], "must be [low, high] with low < high")
+
+
+@dataclass(frozen=True)
+class Linear1DParams(SceneParams):
+    scene_id = "cov_linear_1d"
+
+    a: float = param(2.0, Real(ge=-10, le=10), "slope of y = a x + b; 0.1 <= |a| <= 10")
+    b: float = param(1.0, Real(ge=-10, le=10), "offset of y = a x + b")
+    n_samples: int = param(10_000, SAMPLES, "draws of X ~ N(0, 1)")
+    bins: int = param(50, BINS, "histogram bins, for X and for Y")
+    seed: int = param(42, SEED, "seed of the local random stream")
+
+    def check(self) -> None:
+        if not 0.1 <= abs(self.a) <= 10:
+            raise ParamError("a", self.a, "must satisfy 0.1 <= |a| <= 10: y = a x + b has no "
+                                          "inverse for a = 0, and both densities share one plot")
+
+    def compute(self):
+        from compute.change_of_variables import linear_1d
+
+        return linear_1d(self.a, self.b, self.n_samples, self.bins, self.seed)
+
+
+@dataclass(frozen=True)
+class MonotoneTransformParams(SceneParams):
+    scene_id = "cov_tanh"
+
+    transform: str = param("tanh(x)", ExprKind(("x",)),
+                           "y = g(x), strictly monotone on the range of the draws")
+    n_samples: int = param(10_000, SAMPLES, "draws of Z ~ N(0, 1)")
+    bins: int = param(50, BINS, "histogram bins of the transformed draws")
+    seed: int = param(42, SEED, "seed of the local random stream")
+
+    def check(self) -> None:
+        from compute.change_of_variables import check_strictly_monotone, sampled_z_range
+
+        z_low, z_high = sampled_z_range(self.n_samples, self.seed)
+        try:
+            check_strictly_monotone(self.transform, z_low, z_high)
+        except ValueError as exc:
+            raise ParamError("transform", self.transform,
+                             f"must be finite and strictly monotone on the draws' range: {exc}"
+                             ) from None
+
+    def compute(self):
+        from compute.change_of_variables import tanh_like
+
+        return tanh_like(self.transform, self.n_samples, self.bins, self.seed)
+
+
+@dataclass(frozen=True)
+class Grid2DParams(SceneParams):
+    scene_id = "cov_grid_2d"
+
+    theta_deg: float = param(30.0, Real(ge=-360, le=360), "rotation R(theta), degrees")
+    scale: tuple[float, float] = param((2.0, 1.0), Vector(2), "stretch S = diag(scale), before R")
+    A: tuple[tuple[float, float], tuple[float, float]] | None = param(
+        None, Optional(Matrix(2, 2)), "the map itself; given, it replaces R(theta) S")
+    n_samples: int = param(1000, Count(1, 10**5), "draws of N(0, I) carried by the map")
+    seed: int = param(42, SEED, "seed of the local random stream")
+
+    def matrix(self) -> np.ndarray:
+        """The map: ``A`` if given, else ``R(theta) diag(scale)``."""
+        if self.A is not None:
+            return np.array(self.A, dtype=float)
+        theta = np.deg2rad(self.theta_deg)
+        rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+        return rotation @ np.diag(self.scale)
+
+    def check(self) -> None:
+        matrix = self.matrix()
+        det = np.linalg.det(matrix)
+        if abs(det) < SINGULAR_TOLERANCE * max(1.0, float(np.sum(matrix**2))):
+            name, value = ("A", self.A) if self.A is not None else ("scale", self.scale)
+            raise ParamError(name, value, f"gives a singular map (det A = {det:.3g}): it "
+                                          "flattens the plane, so no density exists after it; "
+                                          "det A must be nonzero")
+
+    def compute(self):
+        from compute.change_of_variables import grid_2d
+
+        return grid_2d(self.theta_deg, self.scale, self.A, self.n_samples, self.seed)
+
+
+@lru_cache(maxsize=4)
+def _field(map_exprs: tuple[str, str], x_range: tuple[float, float],
+           y_range: tuple[float, float], resolution: int):
+    from compute.change_of_variables import jacobian_field
+
+    return jacobian_field(map_exprs, x_range, y_range, resolution)
+
+
+@dataclass(frozen=True)
+class JacobianFieldParams(SceneParams):
+    scene_id = "cov_jacobian_field"
+
+    map: tuple[str, str] = param(("x1**2 + 0.5*x2", "x1 + sin(x2)"), ExprList(2, ("x1", "x2")),
+                                 "(y1, y2) as two expressions in x1, x2")
+    x_range: tuple[float, float] = param((-2.0, 2.0), Vector(2), "[low, high] of x1")
+    y_range: tuple[float, float] = param((-2.0, 2.0), Vector(2), "[low, high] of x2")
+    resolution: int = param(30, Count(2, 200), "grid points per axis for det J")
+
+    def check(self) -> None:
+        from compute.change_of_variables import map_points
+
+        _check_increasing(self, "x_range")
+        _check_increasing(self, "y_range")
+        mesh = np.meshgrid(np.linspace(*self.x_range, MAP_CHECK_POINTS),
+                           np.linspace(*self.y_range, MAP_CHECK_POINTS))
+        image = map_points(self.map, np.stack([m.ravel() for m in mesh], axis=1))
+        if not np.all(np.abs(image) <= MAX_IMAGE):  # also catches NaN
+            raise ParamError("map", self.map, f"must be finite and within +-{MAX_IMAGE:g} on "
+                                              "the whole x_range x y_range")
+        try:
+            _field(self.map, self.x_range, self.y_range, self.resolution)
+        except ValueError as exc:
+            raise ParamError("map", self.map, f"must have a finite Jacobian on the grid: {exc}"
+                             ) from None
+
+    def compute(self):
+        return _field(self.map, self.x_range, self.y_range, self.resolution)

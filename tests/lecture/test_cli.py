@@ -1,0 +1,168 @@
+"""The command line: bad input (spec section 3), parameter sources, naming and --list.
+
+Everything here runs in-process and renders nothing; real renders are in test_render.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lecture import cli
+from lecture.catalog import SCENES
+from lecture.params import ParamError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def media(tmp_path, monkeypatch):
+    """A media folder holding an earlier output, to prove bad input changes nothing."""
+    folder = tmp_path / "media"
+    earlier = folder / "lecture" / "480p15" / "monte_carlo"
+    earlier.mkdir(parents=True)
+    (earlier / "01_mc_mean_convergence.mp4").write_bytes(b"earlier clip")
+    (earlier / "01_mc_mean_convergence.json").write_text('{"cache_key": "x"}')
+    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(folder))
+    return folder
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+BAD_INPUT = [
+    # (arguments, text the one line must contain)
+    (["--set", "mc_mean_convergence.n_max=5"],
+     ["mc_mean_convergence.n_max = 5", "> n_min (10)"]),
+    (["--set", "mc_mean_convergence.n_points=0"],
+     ["mc_mean_convergence.n_points = 0", "integer from 2"]),
+    (["--set", "mc_concentration.trials=-5"], ["mc_concentration.trials = -5", "integer from 1"]),
+    (["--set", "mc_mean_convergence.n_max=2.5"], ["mc_mean_convergence.n_max = 2.5", "integer"]),
+    (["--set", "mc_nonlinear_expectation.n_max=1000000000"],
+     ["mc_nonlinear_expectation.n_max = 1000000000", "10,000,000"]),
+    (["--set", "mc_concentration.trials=1000000", "--set", "mc_concentration.n_max=1000000"],
+     ["mc_concentration.trials = 1000000", "trials * n_max must be at most"]),
+    (["--set", "mc_mean_convergence.mu=nan"], ["mc_mean_convergence.mu = nan", "finite"]),
+    (["--set", "mc_mean_convergence.sigma=inf"], ["mc_mean_convergence.sigma = inf", "finite"]),
+    (["--set", "mc_mean_convergence.sigma=0"], ["mc_mean_convergence.sigma = 0", "> 0"]),
+    (["--set", "mc_mean_convergence.confidence=1.5"], ["confidence = 1.5", "< 1"]),
+    (["--set", "mc_nonlinear_expectation.f=\"__import__('os')\""],
+     ["mc_nonlinear_expectation.f = ", "'__import__' is not allowed"]),
+    (["--set", "mc_nonlinear_expectation.f=\"y**2\""], ["f = \"y**2\"", "unknown name 'y'"]),
+    (["--set", "mc_nonlinear_expectation.f=x.real"], ["f = \"x.real\"", "not allowed"]),
+    (["--set", "mc_nonlinear_expectation.f=\"log(x)\""],
+     ["f = \"log(x)\"", "must be finite for every x"]),
+    (["--set", "mc_concentration.distribution=\"cauchy\""],
+     ["mc_concentration.distribution = \"cauchy\"", "one of \"uniform\", \"bernoulli\""]),
+    (["--set", "mc_concentration.eps=[1, 2]"], ["mc_concentration.eps = [1, 2]", "number"]),
+    (["--set", "mc_mean_convergence.bogus=1"], ["mc_mean_convergence.bogus = 1",
+                                                "unknown parameter; known: mu, sigma"]),
+    (["--set", "no_such_scene.n=1"], ["no_such_scene", "unknown scene"]),
+    (["no_such_target"], ["no_such_target", "not a scene or section id"]),
+    (["-q", "z"], ["argument -q", "invalid choice"]),
+    (["-j", "0"], ["-j 0", "1 to 64"]),
+    (["--set", "mc_mean_convergence.n_max"], ["expected SCENE.PARAM=VALUE"]),
+]
+
+
+@pytest.mark.parametrize(("argv", "fragments"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input_exits_2_with_one_line_and_changes_nothing(argv, fragments, media, capsys):
+    before = tree_digest(media)
+    assert cli.main(["monte_carlo", "-q", "l", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    for fragment in fragments:
+        assert fragment in err
+    assert tree_digest(media) == before
+
+
+def test_bad_input_through_render_sh_has_no_traceback(media):
+    before = tree_digest(media)
+    run = subprocess.run([str(ROOT / "render.sh"), "--set", "mc_mean_convergence.n_min=-1"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip() == ("error: mc_mean_convergence.n_min = -1: "
+                                  "must be an integer from 2 to 10,000,000")
+    assert tree_digest(media) == before
+
+
+def test_params_file_and_set_combine_with_set_winning(tmp_path, media):
+    table = tmp_path / "p.toml"
+    table.write_text('[mc_mean_convergence]\nn_max = 4000\nsigma = 2.5\n'
+                     '[mc_nonlinear_expectation]\nf = "exp(x)"\n')
+    overrides = cli.collect_overrides(["mc_mean_convergence.n_max=3000"], table)
+    assert overrides == {"mc_mean_convergence": {"n_max": 3000, "sigma": 2.5},
+                         "mc_nonlinear_expectation": {"f": "exp(x)"}}
+    jobs = cli.plan_jobs(["monte_carlo"], overrides, "l", "mp4", media)
+    assert (jobs[0].params.n_max, jobs[0].params.sigma) == (3000, 2.5)
+    assert jobs[1].params.f == "exp(x)"
+    assert jobs[2].params.is_default()
+
+
+def test_set_values_are_toml_and_a_bare_word_is_a_string():
+    assert cli.parse_value("[[3, 1], [0, 2]]") == [[3, 1], [0, 2]]
+    assert cli.parse_value('"sin(x)"') == "sin(x)"
+    assert cli.parse_value("sin(x)") == "sin(x)"
+    assert cli.parse_value("2.5") == 2.5 and cli.parse_value("7") == 7
+
+
+def test_defaults_keep_the_plain_name_and_variants_get_a_params_hash(media):
+    default, = cli.plan_jobs(["mc_mean_convergence"], {}, "l", "mp4", media)
+    variant, = cli.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 2000}},
+                             "l", "mp4", media)
+    other, = cli.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 3000}},
+                           "l", "mp4", media)
+    assert default.stem == "01_mc_mean_convergence"
+    assert variant.stem.startswith("01_mc_mean_convergence--") and len(variant.stem) == 32
+    assert len({default.stem, variant.stem, other.stem}) == 3
+    assert default.out_dir == media / "lecture" / "480p15" / "monte_carlo"
+    # Setting a parameter to its default value is still the default clip.
+    same, = cli.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 10000}},
+                          "l", "mp4", media)
+    assert same.stem == default.stem and same.cache_key == default.cache_key
+
+
+def test_cache_key_follows_quality_format_params_and_code(media, monkeypatch):
+    def key(quality="l", fmt="mp4", overrides=None):
+        return cli.plan_jobs(["mc_concentration"], overrides or {}, quality, fmt, media)[0].cache_key
+
+    base = key()
+    assert len({base, key(quality="m"), key(fmt="webm"),
+                key(overrides={"mc_concentration": {"eps": 0.1}})}) == 4
+    monkeypatch.setattr(cli, "SHARED_CODE", (*cli.SHARED_CODE, "pyproject.toml"))
+    assert key() != base
+
+
+def test_list_names_every_scene_parameter_default_and_constraint(capsys):
+    assert cli.main(["--list"]) == 0
+    out = capsys.readouterr().out
+    for scene in SCENES:
+        assert f"{scene.number:02d} {scene.id}" in out
+        for field in scene.params.fields():
+            assert f"{field.name} = " in out
+    assert 'f = "x**2"  (an expression in x)' in out
+    assert "n_max = 10000  (an integer from 3 to 10,000,000)" in out
+
+
+def test_every_scene_resolves_its_defaults_and_checks_them():
+    for scene in SCENES:
+        params = scene.params.resolve({})
+        assert params == scene.params() and params.is_default()
+    with pytest.raises(ParamError) as refused:
+        SCENES[0].params.resolve({"n_min": 500, "n_max": 100})
+    assert str(refused.value) == "mc_mean_convergence.n_max = 100: must be an integer > n_min (500)"
+
+
+def test_readme_catalog_is_the_list_output():
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- catalog:start -->\n```\n")[1].split("```\n<!-- catalog:end -->")[0]
+    assert block.rstrip("\n") == cli.list_catalog()
