@@ -30,6 +30,7 @@ __all__ = ["Job", "main", "plan_jobs"]
 ROOT = Path(__file__).resolve().parents[1]
 QUALITY_DIRS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
 FORMATS = ("mp4", "webm", "gif")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # Files whose content decides what a scene's clip looks like, besides its section's own.
 SHARED_CODE = ("compute/results.py", "scenes/theme.py", "lecture/expr.py", "lecture/params.py",
                "lecture/worker.py", "lecture/captions.py", "manim.cfg")
@@ -203,9 +204,12 @@ def run_job(job: Job, quality: str, fmt: str, media: Path) -> tuple[Job, int, fl
                "format": fmt, "media_dir": str(media), "out_dir": str(job.out_dir),
                "stem": job.stem, "cache_key": job.cache_key,
                "progress_bar": "display" if sys.stderr.isatty() else "none"}
+    # Parallelism is across scenes: one thread per worker keeps torch and BLAS from
+    # oversubscribing the cores (and stalling) when -j workers run side by side.
+    env = {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}
     start = time.perf_counter()
     code = subprocess.run([sys.executable, "-m", "lecture.worker", json.dumps(payload)],
-                          cwd=ROOT).returncode
+                          cwd=ROOT, env=env).returncode
     return job, code, time.perf_counter() - start
 
 

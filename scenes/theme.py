@@ -286,7 +286,7 @@ def nice_ceiling(value: float) -> float:
 # Cairo fills one compound path far faster than many small mobjects.
 # --------------------------------------------------------------------------------------
 
-from manim import DR, RESAMPLING_ALGORITHMS, Group, ImageMobject  # noqa: E402
+from manim import DR, ManimColor  # noqa: E402
 
 __all__ += [
     "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_map", "get_histogram",
@@ -406,26 +406,49 @@ def heat_colors(fraction: np.ndarray) -> np.ndarray:
     return (1 - weight) * _VIRIDIS[low] + weight * _VIRIDIS[low + 1]
 
 
-def get_heat_map(fraction: np.ndarray, width: float, height: float) -> ImageMobject:
-    """An image of ``fraction[row, col]`` in [0, 1] (row 0 on top), blocky, not blurred."""
-    rgb = (255 * heat_colors(fraction)).astype(np.uint8)
-    rgba = np.concatenate([rgb, np.full(rgb.shape[:2] + (1,), 255, np.uint8)], axis=2)
-    image = ImageMobject(rgba)
-    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
-    image.stretch_to_fit_width(width).stretch_to_fit_height(height)
-    return image
+HEAT_LEVELS = 48  # colours in a heat map; cells are grouped by level into one path each
 
 
-def make_color_bar(top: float, label: str, height: float, ticks: Sequence[float]) -> Group:
-    """A vertical viridis bar from 0 to ``top`` with tick labels and a MathTex title."""
-    bar = get_heat_map(np.linspace(1, 0, 128)[:, None], 0.3, height)
+def get_heat_map(fraction: np.ndarray, width: float, height: float) -> VGroup:
+    """Cells coloured by ``fraction[row, col]`` in [0, 1] (row 0 on top), ``width`` x ``height``.
+
+    Vector shapes, not an image: each colour level is one compound path, and runs of equal
+    level along a row are one rectangle, so a 200 x 200 field stays a few thousand shapes.
+    """
+    fraction = np.clip(np.asarray(fraction, float), 0, 1)
+    rows, cols = fraction.shape
+    level = np.minimum((fraction * HEAT_LEVELS).astype(int), HEAT_LEVELS - 1)
+    cell_w, cell_h = width / cols, height / rows
+    rects: dict[int, list[np.ndarray]] = {}
+    for row in range(rows):
+        breaks = np.flatnonzero(np.diff(level[row])) + 1
+        for start, stop in zip(np.r_[0, breaks], np.r_[breaks, cols]):
+            x0, x1 = start * cell_w - width / 2, stop * cell_w - width / 2
+            y1 = height / 2 - row * cell_h
+            y0 = y1 - cell_h
+            rects.setdefault(int(level[row, start]), []).append(
+                np.array([[x0, y0, 0], [x1, y0, 0], [x1, y1, 0], [x0, y1, 0], [x0, y0, 0]]))
+    cells = VGroup()
+    for index, shapes in sorted(rects.items()):
+        corners = np.array(shapes)
+        color = ManimColor.from_rgb(heat_colors((index + 0.5) / HEAT_LEVELS))
+        patch = VMobject(fill_color=color, fill_opacity=1, stroke_color=color, stroke_width=0.6)
+        patch.set_points(segment_points(corners[:, :-1].reshape(-1, 3),
+                                        corners[:, 1:].reshape(-1, 3)))
+        cells.add(patch)
+    return cells
+
+
+def make_color_bar(top: float, label: str, height: float, ticks: Sequence[float]) -> VGroup:
+    """A vertical viridis bar from 0 to ``top``: the bar, its tick labels, a MathTex title."""
+    bar = get_heat_map(np.linspace(1, 0, HEAT_LEVELS)[:, None], 0.3, height)
     labels = VGroup()
     for value in ticks:
-        tick = MathTex(f"{value:g}", font_size=TICK_SIZE)
+        tick = MathTex(tick_tex(value), font_size=TICK_SIZE)
         tick.next_to(bar.get_corner(DR) + (value / top) * height * UP, RIGHT, buff=0.12)
         labels.add(tick)
     title = MathTex(label, font_size=LABEL_SIZE).next_to(bar, UP, buff=0.2)
-    return Group(bar, labels, title)
+    return VGroup(bar, labels, title)
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, list[float]]:
@@ -441,7 +464,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, l
     if stop - start <= 1.15 * (high - low):
         low, high = float(start), float(stop)
     first = np.ceil(low / step - 1e-9) * step
-    ticks = [float(round(t, 10)) for t in np.arange(first, high + step * 1e-6, step)]
+    ticks = [float(round(t, 10)) + 0.0 for t in np.arange(first, high + step * 1e-6, step)]
     return float(low), float(high), ticks
 
 

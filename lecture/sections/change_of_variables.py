@@ -108,8 +108,9 @@ class Grid2DParams(SceneParams):
         if abs(det) < SINGULAR_TOLERANCE * max(1.0, float(np.sum(matrix**2))):
             name, value = ("A", self.A) if self.A is not None else ("scale", self.scale)
             raise ParamError(name, value, f"gives a singular map (det A = {det:.3g}): it "
-                                          "flattens the plane, so no density exists after it; "
-                                          "det A must be nonzero")
+                                          "flattens the plane and no density survives; |det A| "
+                                          f"must be at least {SINGULAR_TOLERANCE:g} * "
+                                          "max(1, sum of squared entries)")
 
     def compute(self):
         from compute.change_of_variables import grid_2d
