@@ -15,18 +15,20 @@ from typing import Any, ClassVar
 
 import numpy as np
 from manim import (
-    BLUE, BOLD, DOWN, GREY, LEFT, ORANGE, PURPLE, RED, RIGHT, TEAL, UL, UP, WHITE, YELLOW, Axes, DashedVMobject, MathTex, Polygon, Scene, Text, VGroup,
-    VMobject, config,
+    BLUE, BOLD, DOWN, DR, GREY, LEFT, ORANGE, PURPLE, RED, RIGHT, TEAL, UL, UP, WHITE, YELLOW,
+    Axes, DashedVMobject, ManimColor, MathTex, Polygon, Scene, Text, VGroup, VMobject, config,
 )
 
 from lecture.catalog import entry
 from lecture.params import SceneParams
 
 __all__ = [
-    "BAND_OPACITY", "CONCAVE", "CONVEX", "FIRST_AXIS", "LectureScene", "PLOT_LEFT", "PlotAxes", "Readout",
-    "PLOT_RIGHT", "REFERENCE", "SAMPLE", "SECOND_AXIS", "SECOND_ROUTE", "TRUTH",
-    "get_band", "get_dashed_line", "get_polyline", "log_ticks", "make_axes", "make_header",
-    "make_panel", "nice_ceiling",
+    "BAND_OPACITY", "CONCAVE", "CONVEX", "FIRST_AXIS", "LectureScene", "PLOT_LEFT", "PLOT_RIGHT",
+    "PlotAxes", "REFERENCE", "Readout", "SAMPLE", "SECOND_AXIS", "SECOND_ROUTE", "TRUTH",
+    "clip_segments", "dot_cloud_points", "get_band", "get_dashed_line", "get_dot_cloud",
+    "get_heat_map", "get_histogram", "get_polyline", "get_segments", "heat_colors",
+    "histogram_points", "log_ticks", "make_axes", "make_color_bar", "make_header", "make_panel",
+    "nice_ceiling", "nice_ticks", "segment_points", "tick_tex",
 ]
 
 # Colour meaning, the same in every scene (VISUAL.md).
@@ -273,26 +275,15 @@ def get_band(axes: Axes, xs: np.ndarray, low: np.ndarray, high: np.ndarray,
     return Polygon(*corners, stroke_width=0, fill_color=SAMPLE, fill_opacity=BAND_OPACITY)
 
 
-
 def nice_ceiling(value: float) -> float:
     """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least ``value`` (> 0)."""
     power = 10.0 ** np.floor(np.log10(value))
     return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value * (1 - 1e-12)))
 
 
-# --------------------------------------------------------------------------------------
-# Helpers added for section 2 (change of variables): sample clouds, histograms, clipped
-# segments, heat maps. Each returns one mobject, however many dots, bars or lines it holds:
-# Cairo fills one compound path far faster than many small mobjects.
-# --------------------------------------------------------------------------------------
-
-from manim import DR, ManimColor  # noqa: E402
-
-__all__ += [
-    "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_map", "get_histogram",
-    "get_segments", "heat_colors", "histogram_points", "make_color_bar", "nice_ticks",
-    "segment_points", "tick_tex",
-]
+# Sample clouds, histograms, clipped segments, heat maps. Each returns one mobject, however
+# many dots, bars or lines it holds: Cairo fills one compound path far faster than many
+# small mobjects.
 
 _KAPPA = 0.5523  # cubic Bezier handle length that approximates a quarter circle
 
