@@ -95,7 +95,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("section", nargs="?", default="monte_carlo", choices=list(SECTIONS))
     parser.add_argument("--qualities", default="l,h")
-    parser.add_argument("-j", dest="jobs", type=int, default=2)
+    parser.add_argument("--jobs", default="l=2,h=1",
+                        help="workers per quality: -q l is timed as a section with -j 2; "
+                             "-q h one scene at a time, as the encode floor is measured")
     args = parser.parse_args()
     # Compute times below exclude imports (torch, scipy.stats): import them first.
     import torch  # noqa: F401
@@ -109,12 +111,13 @@ def main() -> None:
         media = Path(tmp)
         env = {**os.environ, "LECTURE_MEDIA_DIR": str(media)}
         start = time.perf_counter()  # a first render fills the LaTeX cache, as on day one
-        subprocess.run([str(ROOT / "render.sh"), args.section, "-q", "l", "-j", str(args.jobs)],
+        subprocess.run([str(ROOT / "render.sh"), args.section, "-q", "l"],
                        env=env, check=True, capture_output=True)
         print(f"cold first render of {args.section} at -q l (LaTeX cache empty): "
               f"{time.perf_counter() - start:.1f} s; the rows below reuse the cache")
+        workers = {q: int(n) for q, n in (item.split("=") for item in args.jobs.split(","))}
         for quality in args.qualities.split(","):
-            for row in bench_quality(args.section, quality, args.jobs, media):
+            for row in bench_quality(args.section, quality, workers.get(quality, 1), media):
                 print(row, flush=True)
         start = time.perf_counter()
         subprocess.run([str(ROOT / "render.sh"), args.section, "-q", "l"], env=env, check=True,

@@ -25,12 +25,14 @@ def _log_range(values: np.ndarray) -> tuple[int, int]:
 
 
 def _sweep(scene: LectureScene, tracker: ValueTracker, lines: list[str], seconds: float) -> None:
-    """Advance a checkpoint tracker to its end, one caption per equal share of the sweep."""
+    """Advance a checkpoint tracker to its end, one caption per equal share of the sweep;
+    then freeze what the updaters drew."""
     end = len(scene.result.n) - 1
     for i, line in enumerate(lines, start=1):
         with scene.narrate(line):
             scene.play(tracker.animate.set_value(end * i / len(lines)),
                        run_time=seconds / len(lines), rate_func=linear)
+    scene.freeze_movers()
 
 
 class McMeanConvergence(LectureScene):

@@ -28,7 +28,7 @@ __all__ = [
     "clip_segments", "dot_cloud_points", "get_band", "get_dashed_line", "get_dot_cloud",
     "get_heat_map", "get_histogram", "get_polyline", "get_segments", "heat_colors",
     "histogram_points", "log_ticks", "make_axes", "make_color_bar", "make_header", "make_panel",
-    "nice_ceiling", "nice_ticks", "segment_points", "tick_tex",
+    "merge_outlines", "nice_ceiling", "nice_ticks", "segment_points", "tick_tex",
 ]
 
 # Colour meaning, the same in every scene (VISUAL.md).
@@ -74,6 +74,18 @@ class LectureScene(Scene):
         movers = [m for m in self.mobjects if m.get_family_updaters()]
         self.bring_to_front(*movers)
 
+    def freeze_movers(self) -> None:
+        """Stop every updater: what they drew last stays, and later steps draw it once."""
+        for mobject in self.mobjects:
+            for member in mobject.get_family():
+                member.clear_updaters()
+
+    def wait(self, duration: float = 1.0, stop_condition: Any = None,
+             frozen_frame: bool | None = True) -> None:
+        """A hold: nothing moves, so Manim writes one frame again instead of redrawing
+        every updater (pass ``frozen_frame=None`` for a wait in which things move)."""
+        super().wait(duration, stop_condition=stop_condition, frozen_frame=frozen_frame)
+
     def play(self, *args: Any, **kwargs: Any) -> None:
         self.bring_movers_to_front()
         super().play(*args, **kwargs)
@@ -112,20 +124,17 @@ class Readout(VMobject):
 
     Manim's DecimalNumber deep-copies a TeX glyph per character on every change, which
     made the number panel most of a frame's render time. Here each glyph of
-    ``0123456789.,-`` is typeset once per font size, and a new value only copies glyph
-    outlines into a fixed pool of parts (so the family Manim tracks never changes).
-    Digits share one advance width, so numbers do not jitter.
+    ``0123456789.,-`` is typeset once per font size, and a new value concatenates glyph
+    outlines into this one VMobject's points (one path to fill, a family that never
+    changes). Digits share one advance width, so numbers do not jitter.
     """
 
     _glyphs: ClassVar[dict[float, dict[str, VMobject]]] = {}
     CHARSET = "0123456789.,-"
-    MAX_CHARS = 18
 
     def __init__(self, value: float, decimals: int, font_size: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(fill_color=WHITE, fill_opacity=1, stroke_width=0, **kwargs)
         self.decimals, self.font_size, self.text = decimals, font_size, ""
-        self.add(*[VMobject(fill_color=WHITE, fill_opacity=1, stroke_width=0)
-                   for _ in range(self.MAX_CHARS)])
         self.set_value(value)
 
     def _glyph_table(self) -> dict[str, VMobject]:
@@ -140,22 +149,18 @@ class Readout(VMobject):
             text = text.lstrip("-")
         if text == self.text:
             return self
-        if len(text) > self.MAX_CHARS:
-            raise ValueError(f"{text} is longer than {self.MAX_CHARS} characters")
         anchor = self.get_left() if self.text else None
         self.text, self.value = text, value
         glyphs = self._glyph_table()
         advance = max(glyphs[d].width for d in "0123456789") * 1.12
-        x = 0.0
-        for part, char in zip(self.submobjects, text.ljust(self.MAX_CHARS)):
-            if char == " ":
-                part.clear_points()
-                continue
+        x, outlines = 0.0, []
+        for char in text:
             template = glyphs[char]
             width = advance if char.isdigit() else template.width + 0.35 * advance
-            part.set_points(template.points + [x + (width - template.width) / 2
+            outlines.append(template.points + [x + (width - template.width) / 2
                                                - template.get_left()[0], 0, 0])
             x += width
+        self.set_points(np.concatenate(outlines))
         if anchor is not None:
             self.shift(anchor - self.get_left())
         return self
@@ -169,21 +174,24 @@ def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
 
     Values are re-read every frame from the getter, which indexes the compute result.
     """
-    labels = VGroup(*[MathTex(label + " =", font_size=LABEL_SIZE + 2) for label, _, _ in rows])
+    labels = [MathTex(label + " =", font_size=LABEL_SIZE + 2) for label, _, _ in rows]
     label_width = max(label.width for label in labels)
     numbers = VGroup()
     for i, (label, (_, getter, decimals)) in enumerate(zip(labels, rows)):
         label.move_to([SAFE_X - 3.6 + label_width, SAFE_Y - 0.2 - 0.48 * i, 0], aligned_edge=RIGHT)
-        number = Readout(getter(), decimals, LABEL_SIZE + 2)
-
-        def follow(mob: Readout, get=getter, anchor=label) -> None:
-            mob.set_value(get())
-            mob.next_to(anchor, RIGHT, buff=0.15)
-
-        follow(number)
-        number.add_updater(follow)
+        number = Readout(getter(), decimals, LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
+        number.add_updater(lambda mob, get=getter: mob.set_value(get()))  # keeps its left edge
         numbers.add(number)
-    return VGroup(labels, numbers)  # labels hold no updaters, so Manim draws them once
+    # The labels never change: one merged outline is one path for Cairo to fill per frame.
+    return VGroup(merge_outlines(VGroup(*labels)), numbers)
+
+
+def merge_outlines(group: VMobject) -> VMobject:
+    """One VMobject with every outline of a (single-coloured) group, e.g. a text label."""
+    members = [m for m in group.family_members_with_points()]
+    merged = VMobject(fill_color=members[0].get_fill_color(), fill_opacity=1, stroke_width=0)
+    merged.set_points(np.concatenate([m.points for m in members]))
+    return merged
 
 
 def log_ticks(low_exponent: int, high_exponent: int) -> dict[float, str]:
