@@ -230,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     todo = [job for job in jobs if args.force or not job.is_cached(args.format)]
+    try:
+        for job in todo:
+            job.params.run_check(job.params.check_costly)
+    except ParamError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for job in jobs:
         if job not in todo:
             print(f"cached    {job.out_dir / job.stem}.{args.format}")

@@ -233,6 +233,11 @@ class SceneParams:
     def check(self) -> None:
         """Checks across fields; raise ParamError naming the field at fault."""
 
+    def check_costly(self) -> None:
+        """Checks too slow to repeat on every run (they import torch, say). The command
+        line runs them only for scenes it is about to render, before rendering any;
+        a cached clip's parameters passed them when it was rendered."""
+
     @classmethod
     def fields(cls) -> tuple[dataclasses.Field, ...]:
         return dataclasses.fields(cls)
@@ -251,12 +256,16 @@ class SceneParams:
             except ValueError as exc:
                 raise ParamError(name, raw, str(exc), cls.scene_id) from None
         resolved = cls(**values)
-        try:
-            resolved.check()
-        except ParamError as exc:
-            exc.scene = cls.scene_id
-            raise
+        resolved.run_check(resolved.check)
         return resolved
+
+    def run_check(self, check) -> None:
+        """Run one of the checks, naming this scene in any ParamError."""
+        try:
+            check()
+        except ParamError as exc:
+            exc.scene = self.scene_id
+            raise
 
     def as_dict(self) -> dict[str, Any]:
         """Every resolved value, as JSON/TOML-friendly lists and scalars."""

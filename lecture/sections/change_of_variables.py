@@ -147,6 +147,8 @@ class JacobianFieldParams(SceneParams):
         if not np.all(np.abs(image) <= MAX_IMAGE):  # also catches NaN
             raise ParamError("map", self.map, f"must be finite and within +-{MAX_IMAGE:g} on "
                                               "the whole x_range x y_range")
+
+    def check_costly(self) -> None:
         try:
             _field(self.map, self.x_range, self.y_range, self.resolution)
         except ValueError as exc:
