@@ -225,17 +225,13 @@ def main(argv: list[str] | None = None) -> int:
         media = Path(os.environ.get("LECTURE_MEDIA_DIR", ROOT / "media")).resolve()
         jobs = plan_jobs(args.targets, collect_overrides(args.sets, args.params),
                          args.quality, args.format, media)
+        todo = [job for job in jobs if args.force or not job.is_cached(args.format)]
+        for job in todo:  # before any render starts
+            job.params.run_check(job.params.check_costly)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    todo = [job for job in jobs if args.force or not job.is_cached(args.format)]
-    try:
-        for job in todo:
-            job.params.run_check(job.params.check_costly)
-    except ParamError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     for job in jobs:
         if job not in todo:
             print(f"cached    {job.out_dir / job.stem}.{args.format}")
