@@ -17,7 +17,7 @@ from scenes.theme import (
     FIRST_AXIS, LABEL_SIZE, REFERENCE, SAMPLE, SECOND_AXIS, SECOND_ROUTE, TICK_SIZE, TRUTH,
     LectureScene, clip_segments, dot_cloud_points, get_dashed_line, get_dot_cloud, get_heat_map,
     get_histogram, get_polyline, get_segments, histogram_points, make_axes, make_color_bar,
-    make_header, make_panel, nice_ceiling, nice_ticks, segment_points, tick_tex,
+    make_panel, nice_ceiling, nice_ticks, segment_points, tick_tex,
 )
 
 __all__ = ["CovGrid2D", "CovJacobianField", "CovLinear1D", "CovTanh"]
@@ -72,14 +72,12 @@ class CovLinear1D(LectureScene):
         r, p = self.result, self.p
 
         # Step 1: the formula.
-        header = make_header(
+        self.open_with(
             "Change of variables: Y = aX + b",
             r"p_Y(y) = p_X\!\left(\frac{y-b}{a}\right)\left|\frac{dx}{dy}\right|,\qquad"
-            r"\left|\frac{dx}{dy}\right| = \frac{1}{|a|}")
-        with self.narrate("Stretch a random variable and its density must drop, "
-                          "so the total stays one."):
-            self.play(Write(header), run_time=2)
-            self.wait(0.5)
+            r"\left|\frac{dx}{dy}\right| = \frac{1}{|a|}",
+            "Stretch a random variable and its density must drop, "
+            "so the total stays one.")
 
         # Step 2: X, its histogram, some of its draws as dots, and p_X.
         low = min(r.x_grid[0], r.y_grid[0], r.x_hist_edges[0], r.y_hist_edges.min())
@@ -235,14 +233,12 @@ class CovTanh(LectureScene):
 
         # Step 1: the formula for a monotone g.
         g_tex = _latex_in(p.transform, "x", "z", ("z",))
-        header = make_header(
+        self.open_with(
             "A nonlinear change of variables",
             rf"p_Y(y) = p_Z\big(g^{{-1}}(y)\big)\left|\frac{{dg^{{-1}}}}{{dy}}\right|,"
-            rf"\qquad g(z) = {g_tex}")
-        with self.narrate("Push Gaussian draws through a curve: where it is flat, "
-                          "the draws pile up."):
-            self.play(Write(header), run_time=2)
-            self.wait(0.5)
+            rf"\qquad g(z) = {g_tex}",
+            "Push Gaussian draws through a curve: where it is flat, "
+            "the draws pile up.")
 
         # Step 2: three plots sharing the y axis: g, the density of y, and |dz/dy|.
         z_lo, z_hi, z_ticks = nice_ticks(r.z_samples.min(), r.z_samples.max(), 5)
@@ -377,12 +373,11 @@ class CovGrid2D(LectureScene):
         r, p = self.result, self.p
 
         # Step 1: the formula.
-        header = make_header("A linear map of the plane",
-                             r"y = A x,\qquad p_Y(y) = \frac{p_X(A^{-1} y)}{|\det A|}")
-        with self.narrate("A linear map moves every point and scales every area "
-                          "by the same factor."):
-            self.play(Write(header), run_time=2)
-            self.wait(0.5)
+        self.open_with(
+            "A linear map of the plane",
+            r"y = A x,\qquad p_Y(y) = \frac{p_X(A^{-1} y)}{|\det A|}",
+            "A linear map moves every point and scales every area "
+            "by the same factor.")
 
         # Step 2: the grid, the unit square and the basis vectors, in a window below the header.
         half = (VIEW_HIGH - VIEW_LOW) / 2
@@ -587,14 +582,12 @@ class CovJacobianField(LectureScene):
         first, second = (parse(text, ("x1", "x2")) for text in p.map)
 
         # Step 1: the map and the formula.
-        header = make_header(
+        self.open_with(
             "A nonlinear map: the Jacobian field",
             rf"y = \big({to_latex(first)},\; {to_latex(second)}\big),\qquad "
-            r"p_Y(y) = \frac{p_X(x)}{|\det J(x)|}")
-        with self.narrate("A curved map stretches some places and squeezes others; "
-                          "J says by how much."):
-            self.play(Write(header), run_time=2.5)
-            self.wait(0.5)
+            r"p_Y(y) = \frac{p_X(x)}{|\det J(x)|}",
+            "A curved map stretches some places and squeezes others; "
+            "J says by how much.", run_time=2.5)
 
         # Step 2: axes holding both the domain and its image; grid and three small squares.
         (x_lo, x_hi), (y_lo, y_hi) = p.x_range, p.y_range

@@ -12,7 +12,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from lecture.expr import parse, to_latex
 from scenes.theme import (
     PLOT_LEFT, PLOT_RIGHT, REFERENCE, SAMPLE, SECOND_ROUTE, TICK_SIZE, TRUTH, LectureScene,
-    get_band, get_dashed_line, get_polyline, log_ticks, make_axes, make_header, make_panel,
+    get_band, get_dashed_line, get_polyline, log_ticks, make_axes, make_panel,
     nice_ceiling,
 )
 
@@ -45,11 +45,10 @@ class McMeanConvergence(LectureScene):
         at = lambda values: values[int(k.get_value())]  # noqa: E731 the panel shows checkpoints
 
         # Step 1: the question.
-        header = make_header("Monte Carlo: the running mean",
-                             r"\bar X_N = \frac{1}{N}\sum_{i=1}^{N} X_i \;\longrightarrow\; \mu")
-        with self.narrate("Average a stream of random draws and the result homes in on the mean."):
-            self.play(Write(header), run_time=2)
-            self.wait(0.5)
+        self.open_with(
+            "Monte Carlo: the running mean",
+            r"\bar X_N = \frac{1}{N}\sum_{i=1}^{N} X_i \;\longrightarrow\; \mu",
+            "Average a stream of random draws and the result homes in on the mean.")
 
         # Step 2: two plots, the estimate and the width of its error band.
         lo_n, hi_n = _log_range(r.n)
@@ -116,12 +115,10 @@ class McNonlinearExpectation(LectureScene):
         f_tex = to_latex(parse(p.f, ("x",)))
 
         # Step 1: the estimator.
-        header = make_header(
+        self.open_with(
             "Monte Carlo for a nonlinear expectation",
-            rf"\mathbb{{E}}[f(X)] \approx \frac{{1}}{{N}}\sum_{{i=1}}^{{N}} f(x_i),\quad f(x) = {f_tex}")
-        with self.narrate("The same averaging works for any function of a random draw."):
-            self.play(Write(header), run_time=2)
-            self.wait(0.5)
+            rf"\mathbb{{E}}[f(X)] \approx \frac{{1}}{{N}}\sum_{{i=1}}^{{N}} f(x_i),\quad f(x) = {f_tex}",
+            "The same averaging works for any function of a random draw.")
 
         # Step 2: estimate against the quadrature value, and the error on log-log axes.
         lo_n, hi_n = _log_range(r.n)
@@ -182,15 +179,13 @@ class McConcentration(LectureScene):
         at = lambda values: values[int(round(k.get_value()))]  # noqa: E731
 
         # Step 1: the two inequalities.
-        header = make_header(
+        source = "uniform on [0, 1]" if p.distribution == "uniform" else f"Bernoulli({p.p:g})"
+        self.open_with(
             "Concentration: how often is the mean far off?",
             r"P(|\bar X_N-\mu|\ge\varepsilon) \le \frac{\sigma^2}{N\varepsilon^2}"
-            r"\quad\text{and}\quad \le 2e^{-2N\varepsilon^2/(b-a)^2}")
-        source = "uniform on [0, 1]" if p.distribution == "uniform" else f"Bernoulli({p.p:g})"
-        with self.narrate(f"Repeat the experiment {p.trials:,} times, each with draws "
-                          f"{source}."):
-            self.play(Write(header), run_time=2.5)
-            self.wait(0.5)
+            r"\quad\text{and}\quad \le 2e^{-2N\varepsilon^2/(b-a)^2}",
+            f"Repeat the experiment {p.trials:,} times, each with draws "
+            f"{source}.", run_time=2.5)
 
         # Step 2: where the sample means land, and how often they miss by eps.
         edges = r.hist_edges

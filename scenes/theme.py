@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import (
     BLUE, BOLD, DOWN, DR, GREY, LEFT, ORANGE, PURPLE, RED, RIGHT, TEAL, UL, UP, WHITE, YELLOW,
-    Axes, DashedVMobject, ManimColor, MathTex, Polygon, Scene, Text, VGroup, VMobject, config,
+    Axes, DashedVMobject, ManimColor, MathTex, Polygon, Scene, Text, VGroup, VMobject, Write, config,
 )
 
 from lecture.catalog import entry
@@ -73,6 +73,12 @@ class LectureScene(Scene):
         """
         movers = [m for m in self.mobjects if m.get_family_updaters()]
         self.bring_to_front(*movers)
+
+    def open_with(self, title: str, equation: str, line: str, run_time: float = 2.0) -> None:
+        """Step 1 of every scene: write the title and key equation, narrated, then hold."""
+        with self.narrate(line):
+            self.play(Write(make_header(title, equation)), run_time=run_time)
+            self.wait(0.5)
 
     def freeze_movers(self) -> None:
         """Stop every updater: what they drew last stays, and later steps draw it once."""
