@@ -20,7 +20,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from compute.change_of_variables import jacobian_field  # noqa: E402
-from lecture.expr import parse  # noqa: E402
+from compute.expr import parse  # noqa: E402
 
 MAP = ("x1**2 + 0.5*x2", "x1 + sin(x2)")
 RESOLUTION = 200

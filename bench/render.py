@@ -21,15 +21,13 @@ import os
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
 
-from lecture import cli
 from lecture.catalog import SECTIONS
-
-ROOT = cli.ROOT
+from lecture.jobs import ROOT, Job, plan_jobs
+from lecture.runner import render_locally
 
 
 def encoder_options() -> dict[str, str]:
@@ -62,24 +60,23 @@ def encode_floor(video: Path, options: dict[str, str]) -> float:
     return both - decode_only()
 
 
-def compute_seconds(job: cli.Job) -> float:
+def compute_seconds(job: Job) -> float:
     start = time.perf_counter()
     job.params.compute()
     return time.perf_counter() - start
 
 
 def bench_quality(section: str, quality: str, workers: int, media: Path) -> list[str]:
-    jobs = cli.plan_jobs([section], {}, quality, "mp4", media)
-    (media / ".work").mkdir(parents=True, exist_ok=True)
+    jobs = plan_jobs([section], {}, quality, "mp4", media)
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda job: cli.run_job(job, quality, "mp4", media), jobs))
+    outcomes, _ = render_locally(jobs, workers)
     wall = time.perf_counter() - start
     options = encoder_options()
     rows, video_total = [], 0.0
-    for job, code, seconds in results:
-        if code != 0:
-            raise SystemExit(f"{job.scene.id} failed to render at -q {quality}")
+    for outcome in sorted(outcomes, key=lambda o: o.job.scene.number):
+        job, seconds = outcome.job, outcome.seconds
+        if outcome.status != "rendered":
+            raise SystemExit(f"{job.scene.id} failed to render at -q {quality}: see {job.log}")
         video = json.loads(job.sidecar.read_text())["duration_s"]
         video_total += video
         floor = encode_floor(job.out_dir / f"{job.stem}.mp4", options)

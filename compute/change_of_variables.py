@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from compute.results import internal
-from lecture.expr import Expression, parse
+from compute.results import NotComputable, internal
+from compute.expr import Expression, parse
 
 __all__ = [
     "Grid2D",
@@ -187,7 +187,7 @@ def check_strictly_monotone(transform: str, z_low: float, z_high: float) -> None
     Raises
     ------
     ValueError
-        With a short reason; :class:`lecture.expr.ExpressionError` (a ValueError) if the
+        With a short reason; :class:`compute.expr.ExpressionError` (a ValueError) if the
         text is not an allowed expression.
     """
     expression = parse(transform, ("x",))
@@ -437,7 +437,8 @@ def jacobian_field(
     Raises
     ------
     ValueError
-        If an expression is not allowed or the Jacobian is not finite somewhere on the grid.
+        If an expression is not allowed; :class:`compute.results.NotComputable` (a
+        ValueError) if the Jacobian is not finite somewhere on the grid.
     """
     x1 = np.linspace(x_range[0], x_range[1], resolution)
     x2 = np.linspace(y_range[0], y_range[1], resolution)
@@ -447,7 +448,8 @@ def jacobian_field(
     bad = ~np.isfinite(jacobians).all(axis=(1, 2))
     if bad.any():
         x1_bad, x2_bad = points[bad][0]
-        raise ValueError(f"the Jacobian is not finite at (x1, x2) = ({x1_bad:.4g}, {x2_bad:.4g})")
+        raise NotComputable(f"the Jacobian is not finite at (x1, x2) = "
+                            f"({x1_bad:.4g}, {x2_bad:.4g})")
     det = jacobians[:, 0, 0] * jacobians[:, 1, 1] - jacobians[:, 0, 1] * jacobians[:, 1, 0]
     return JacobianField(
         x1=x1,

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, stats
 
-from compute.results import internal
-from lecture.expr import parse
+from compute.results import NotComputable, internal
+from compute.expr import parse
 
 __all__ = [
+    "BLOCK_FLOATS",
     "ConcentrationCurves",
+    "MAX_CONCENTRATION_WORK",
     "bounded_distribution",
     "MeanConvergence",
     "NonlinearExpectation",
@@ -26,6 +28,11 @@ __all__ = [
     "mean_convergence",
     "nonlinear_expectation",
 ]
+
+BLOCK_FLOATS = 4_000_000
+"""Numbers in one block of concentration trials (32 MB of float64)."""
+MAX_CONCENTRATION_WORK = 100_000_000
+"""Largest ``trials * (n_max + n_points)`` the concentration scene accepts: a few seconds."""
 
 # Bounded distributions for the concentration scene: (mean, variance, low, high).
 _UNIFORM01 = (0.5, 1.0 / 12.0, 0.0, 1.0)
@@ -91,7 +98,14 @@ def gaussian_expectation(f: str, mu: float, sigma: float) -> float:
         weight = density(x)  # 0 far out, where f may overflow: 0 * inf would be nan
         return float(fn.numpy(x)) * weight if weight > 0 else 0.0
 
-    value, _ = integrate.quad(integrand, -np.inf, np.inf, limit=200)
+    value, _, _, *trouble = integrate.quad(integrand, -np.inf, np.inf, limit=200,
+                                           full_output=True)
+    if trouble or not np.isfinite(value):
+        # quad's own warning: a divergent or badly behaved integral, e.g. 1/(x - 0.001)
+        why = " ".join(trouble[0].split()).split(". ")[0].rstrip(".") if trouble \
+            else f"the integral is {value}"
+        raise NotComputable(f"E[f(X)] has no reliable value by quadrature ({why}); "
+                            "f must have a finite expectation under N(mu, sigma^2)")
     return float(value)
 
 
@@ -157,7 +171,11 @@ def concentration(
 ) -> ConcentrationCurves:
     """P(|mean_n - mu| >= eps) over independent trials, with Chebyshev and Hoeffding bounds.
 
-    Trials are processed in blocks so memory stays near 64 MB whatever trials * n_max is.
+    Trials are processed in blocks of at most ``BLOCK_FLOATS`` numbers (32 MB): the draws
+    are summed in place, so a block's arrays stay under about 100 MB whatever ``trials``,
+    ``n_max`` and ``n_points`` are. The block size does not change the result: the draws
+    are taken trial by trial from one stream. The caller bounds the total work
+    (``trials * (n_max + n_points) <= MAX_CONCENTRATION_WORK``).
     """
     mu, variance, low, high = bounded_distribution(distribution, p)
     n = checkpoints(n_min, n_max, n_points)
@@ -165,13 +183,13 @@ def concentration(
     exceed = np.zeros(len(n))
     edges = _mean_bins(mu, variance, eps, int(n[0]))
     counts = np.zeros((len(n), len(edges) - 1))
-    block = max(1, 8_000_000 // n_max)
+    block = max(1, BLOCK_FLOATS // (n_max + len(n)))
     for start in range(0, trials, block):
         size = min(block, trials - start)
         draws = rng.uniform(size=(size, n_max))
         if distribution == "bernoulli":
-            draws = (draws < p).astype(float)
-        means = np.cumsum(draws, axis=1)[:, n - 1] / n
+            np.copyto(draws, draws < p)
+        means = np.cumsum(draws, axis=1, out=draws)[:, n - 1] / n
         exceed += np.count_nonzero(np.abs(means - mu) >= eps, axis=0)
         bins = np.clip(np.searchsorted(edges, means, side="right") - 1, 0, len(edges) - 2)
         offsets = bins + (len(edges) - 1) * np.arange(len(n))

@@ -1,39 +1,28 @@
 """The command line behind ./render.sh: pick scenes, set parameters, render, cache.
 
 Every parameter is checked before anything renders; a bad one ends the run with exit
-status 2 and one line naming SCENE.PARAM, the value and what is allowed. Scenes render
-in separate worker processes (``-j``), each into a private folder moved in whole.
+status 2 and one line naming SCENE.PARAM, the value and what is allowed. A problem of
+the environment (a folder that cannot be written, a full disk) is one line and exit 1, as
+is a render that fails (the line names its log). Ctrl-C or SIGTERM stops the run: exit
+130 or 143, with one line saying what finished.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
-import shutil
-import subprocess
 import sys
-import time
 import tomllib
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from lecture.catalog import SCENES, SECTIONS, SceneEntry, resolve_targets
-from lecture.params import ParamError, SceneParams, show
+from lecture.catalog import SCENES, SECTIONS
+from lecture.jobs import FORMATS, QUALITY_DIRS, ROOT, UsageError, plan_jobs
+from lecture.params import ParamError, show
+from lecture.runner import describe_stop, render_locally
+from lecture.staging import clean_stale
 
-__all__ = ["Job", "main", "plan_jobs"]
-
-ROOT = Path(__file__).resolve().parents[1]
-QUALITY_DIRS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
-FORMATS = ("mp4", "webm", "gif")
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-# Files whose content decides what a scene's clip looks like, besides its section's own.
-SHARED_CODE = ("compute/results.py", "scenes/theme.py", "lecture/expr.py", "lecture/params.py",
-               "lecture/worker.py", "lecture/captions.py", "manim.cfg")
+__all__ = ["collect_overrides", "list_catalog", "main", "media_dir", "parse_value"]
 
 EPILOG = """\
 examples:
@@ -44,13 +33,10 @@ examples:
   ./render.sh --list                           every scene, parameter and default
 
 Outputs go to media/lecture/<quality>/<section>/NN_<scene>.{mp4,json,srt,vtt,png};
-a run with non-default parameters writes NN_<scene>--<hash>.* beside the defaults.
-Unchanged scenes are not rendered again (their sidecar's cache_key matches): --force.
+a run with non-default parameters writes NN_<scene>--<hash>.* beside the defaults, and
+another format NN_<scene>--webm.* (or --gif). Unchanged scenes are not rendered again
+(their sidecar's cache_key matches): --force. Logs: media/logs/<quality>/.
 """
-
-
-class UsageError(Exception):
-    """Bad input on the command line: printed as one line, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,94 +70,58 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_value(text: str) -> Any:
-    """A --set value as TOML; a bare word such as sin(x) is kept as a string."""
+    """A --set value as TOML; anything else (a bare word such as sin(x)) is a string."""
     try:
         return tomllib.loads(f"value = {text}")["value"]
-    except tomllib.TOMLDecodeError:
+    except ValueError:  # TOMLDecodeError, or an integer too long to convert
         return text
 
 
-def collect_overrides(sets: list[str], params_file: Path | None) -> dict[str, dict[str, Any]]:
-    """Per-scene overrides from --params (first) and --set (last word wins)."""
+def read_params_file(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"--params {show(str(path))}: not a UTF-8 text file") from None
+    except (OSError, ValueError) as exc:  # missing file, bad TOML, a 5000-digit integer
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise UsageError(f"--params {show(str(path))}: {reason}") from None
+
+
+def collect_overrides(sets: list[str], params_file: Path | None,
+                      targets: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Per-scene overrides from --params (first) and --set (last word wins).
+
+    A --set for a scene that is not rendered is refused (a typo would go unnoticed); a
+    params file may hold tables for any scene. ``targets`` None means the whole lecture.
+    """
     known = {scene.id for scene in SCENES}
     overrides: dict[str, dict[str, Any]] = {}
     if params_file is not None:
-        try:
-            table = tomllib.loads(params_file.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise UsageError(f"--params {params_file}: {exc}") from None
-        for scene_id, values in table.items():
+        for scene_id, values in read_params_file(params_file).items():
             if not isinstance(values, dict):
                 raise UsageError(f"--params {params_file}: '{scene_id}' must be a [table]")
             overrides.setdefault(scene_id, {}).update(values)
+    rendered = {s.id for s in SCENES if not targets or s.id in targets or s.section in targets}
     for item in sets:
         key, eq, text = item.partition("=")
         scene_id, dot, name = key.strip().partition(".")
         if not (eq and dot and name):
-            raise UsageError(f"--set {item}: expected SCENE.PARAM=VALUE")
+            raise UsageError(f"--set {show(item)}: expected SCENE.PARAM=VALUE")
+        if scene_id in known and scene_id not in rendered:
+            raise UsageError(f"--set {show(item)}: {scene_id} is not among the scenes being "
+                             f"rendered ({', '.join(targets or [])})")
         overrides.setdefault(scene_id, {})[name] = parse_value(text.strip())
     for scene_id in overrides:
         if scene_id not in known:
-            raise UsageError(f"{scene_id}: unknown scene (scenes: {', '.join(sorted(known))})")
+            raise UsageError(f"{show(scene_id)}: unknown scene "
+                             f"(scenes: {', '.join(sorted(known))})")
     return overrides
 
 
-def code_digest(scene: SceneEntry) -> str:
-    files = [f"compute/{scene.section}.py", f"scenes/{scene.section}.py",
-             f"lecture/sections/{scene.section}.py", *SHARED_CODE]
-    digest = hashlib.sha256()
-    for name in files:
-        digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
-    return digest.hexdigest()
-
-
-def params_hash(params: SceneParams) -> str:
-    return hashlib.sha256(json.dumps(params.as_dict(), sort_keys=True).encode()).hexdigest()[:8]
-
-
-@dataclass(frozen=True)
-class Job:
-    scene: SceneEntry
-    params: SceneParams
-    out_dir: Path
-    stem: str
-    cache_key: str
-
-    @property
-    def sidecar(self) -> Path:
-        return self.out_dir / f"{self.stem}.json"
-
-    def is_cached(self, fmt: str) -> bool:
-        try:
-            recorded = json.loads(self.sidecar.read_text(encoding="utf-8"))["cache_key"]
-        except (OSError, ValueError, KeyError):
-            return False
-        return recorded == self.cache_key and (self.out_dir / f"{self.stem}.{fmt}").exists()
-
-
-def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality: str, fmt: str,
-              media: Path) -> list[Job]:
-    """Validate every parameter and name every output; raises ParamError or UsageError."""
-    try:
-        scenes = resolve_targets(targets)
-    except KeyError as exc:
-        raise UsageError(
-            f"{exc.args[0]}: not a scene or section id "
-            f"(sections: {', '.join(SECTIONS)}; scenes: {', '.join(s.id for s in SCENES)})"
-        ) from None
-    resolved = {scene.id: scene.params.resolve(overrides.get(scene.id, {})) for scene in SCENES
-                if scene.id in overrides or scene in scenes}
-    manim_version = version("manim")
-    jobs = []
-    for scene in scenes:
-        params = resolved[scene.id]
-        stem = scene.stem if params.is_default() else f"{scene.stem}--{params_hash(params)}"
-        key = hashlib.sha256(json.dumps(
-            [scene.id, params.as_dict(), quality, fmt, code_digest(scene), manim_version],
-            sort_keys=True).encode()).hexdigest()
-        out_dir = media / "lecture" / QUALITY_DIRS[quality] / scene.section
-        jobs.append(Job(scene, params, out_dir, stem, key))
-    return jobs
+def media_dir() -> Path:
+    """LECTURE_MEDIA_DIR (relative to the caller's folder) or the project's media/."""
+    chosen = os.environ.get("LECTURE_MEDIA_DIR", "").strip()
+    return Path(chosen).resolve() if chosen else ROOT / "media"
 
 
 def list_catalog() -> str:
@@ -187,30 +137,12 @@ def list_catalog() -> str:
     return "\n".join(lines)
 
 
-def _clean_stale_work(work: Path) -> None:
-    """Remove temporary folders of workers that are no longer running (killed renders)."""
-    for folder in work.glob("*-*-*"):
-        pid = folder.name.rsplit("-", 2)[-2]
-        try:
-            os.kill(int(pid), 0)
-        except (ValueError, ProcessLookupError):
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            pass
-
-
-def run_job(job: Job, quality: str, fmt: str, media: Path) -> tuple[Job, int, float]:
-    payload = {"scene": job.scene.id, "params": job.params.as_dict(), "quality": quality,
-               "format": fmt, "media_dir": str(media), "out_dir": str(job.out_dir),
-               "stem": job.stem, "cache_key": job.cache_key,
-               "progress_bar": "display" if sys.stderr.isatty() else "none"}
-    # Parallelism is across scenes: one thread per worker keeps torch and BLAS from
-    # oversubscribing the cores (and stalling) when -j workers run side by side.
-    env = {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}
-    start = time.perf_counter()
-    code = subprocess.run([sys.executable, "-m", "lecture.worker", json.dumps(payload)],
-                          cwd=ROOT, env=env).returncode
-    return job, code, time.perf_counter() - start
+def _report(outcome) -> None:
+    job = outcome.job
+    if outcome.status == "rendered":
+        print(f"rendered  {job.scene.id} in {outcome.seconds:.1f} s -> {job.clip}", flush=True)
+    else:
+        print(f"FAILED    {job.scene.id} (exit {outcome.exit_code}): see {job.log}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,33 +154,30 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not 1 <= args.jobs <= 64:
             raise UsageError(f"-j {args.jobs}: must be an integer from 1 to 64")
-        media = Path(os.environ.get("LECTURE_MEDIA_DIR", ROOT / "media")).resolve()
-        jobs = plan_jobs(args.targets, collect_overrides(args.sets, args.params),
-                         args.quality, args.format, media)
-        todo = [job for job in jobs if args.force or not job.is_cached(args.format)]
-        for job in todo:  # before any render starts
-            job.params.run_check(job.params.check_costly)
+        media = media_dir()
+        overrides = collect_overrides(args.sets, args.params, args.targets)
+        jobs = plan_jobs(args.targets, overrides, args.quality, args.format, media)
+        for job in jobs:  # values that pass every check yet have no finite answer
+            if args.force or not job.is_cached():
+                job.params.computed()
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
-    for job in jobs:
-        if job not in todo:
-            print(f"cached    {job.out_dir / job.stem}.{args.format}")
-    if not todo:
-        return 0
-    (media / ".work").mkdir(parents=True, exist_ok=True)
-    _clean_stale_work(media / ".work")
-    failed = 0
-    with ThreadPoolExecutor(max_workers=min(args.jobs, len(todo))) as pool:
-        futures = [pool.submit(run_job, job, args.quality, args.format, media) for job in todo]
-        for done, future in enumerate(as_completed(futures), start=1):
-            job, code, seconds = future.result()
-            status = "rendered" if code == 0 else f"FAILED (exit {code})"
-            failed += code != 0
-            print(f"[{done}/{len(todo)}] {status} {job.scene.id} in {seconds:.1f} s "
-                  f"-> {job.out_dir / job.stem}.{args.format}", flush=True)
-    return 1 if failed else 0
+    try:
+        clean_stale(media / ".work")  # first: an unfinished commit is rolled back
+        todo = [job for job in jobs if args.force or not job.is_cached()]
+        for job in jobs:
+            if job not in todo:
+                print(f"cached    {job.clip}")
+        outcomes, signum = render_locally(todo, args.jobs, _report)
+    except OSError as exc:  # the environment: a folder that cannot be written, a full disk
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    if signum:
+        print(describe_stop(outcomes, signum), file=sys.stderr)
+        return 128 + signum
+    return 1 if any(o.status != "rendered" for o in outcomes) else 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from lecture.expr import ExpressionError, parse
+from compute.expr import ExpressionError, parse
+from compute.results import NotComputable, non_finite_fields
 
 __all__ = [
     "Choice", "Count", "ExprKind", "ExprList", "Matrix", "Optional", "ParamError", "Real",
@@ -39,8 +40,19 @@ class ParamError(ValueError):
         return f"{where} = {show(self.value)}: {self.allowed}"
 
 
+SHOWN_CHARACTERS = 60
+"""Longer values are cut in messages: a 100,000-character expression is not echoed whole."""
+
+
 def show(value: Any) -> str:
-    """Render a value the way a user would type it in TOML."""
+    """Render a value the way a user would type it in TOML, cut to SHOWN_CHARACTERS."""
+    text = _show(value)
+    if len(text) > SHOWN_CHARACTERS:
+        return f"{text[:SHOWN_CHARACTERS - 1]}… ({len(text):,} characters)"
+    return text
+
+
+def _show(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, str):
@@ -50,16 +62,23 @@ def show(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return f"{value:.1f}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    return str(value)
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    try:
+        return str(value)
+    except ValueError:  # an integer beyond Python's 4,300-digit limit for str()
+        return "an integer of over 4,300 digits"
 
 
 def _finite_number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("must be a number")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise ValueError("must be a finite number") from None
+    if not math.isfinite(number):
         raise ValueError("must be a finite number")
-    return float(value)
+    return number
 
 
 @dataclass(frozen=True)
@@ -72,7 +91,9 @@ class Real:
     le: float | None = None
 
     def describe(self) -> str:
-        bounds = [f"{op} {show(v)}" for op, v in
+        if self.ge is not None and self.le is not None:
+            return f"a finite number from {_amount(self.ge)} to {_amount(self.le)}"
+        bounds = [f"{op} {_amount(v)}" for op, v in
                   ((">", self.gt), (">=", self.ge), ("<", self.lt), ("<=", self.le)) if v is not None]
         return "a finite number" + (" " + " and ".join(bounds) if bounds else "")
 
@@ -119,16 +140,22 @@ class Choice:
         return value
 
 
+def _amount(value: float) -> str:
+    """A bound as a person writes it: 1,000 or 0.001."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 @dataclass(frozen=True)
 class Vector:
-    """A list of `length` finite numbers."""
+    """A list of `length` finite numbers, each at most `bound` in size."""
 
     length: int
     positive: bool = False
+    bound: float = 1e6
 
     def describe(self) -> str:
         what = "positive finite numbers" if self.positive else "finite numbers"
-        return f"a list of {self.length} {what}"
+        return f"a list of {self.length} {what} of size at most {_amount(self.bound)}"
 
     def coerce(self, value: Any) -> tuple[float, ...]:
         try:
@@ -137,23 +164,25 @@ class Vector:
             numbers = tuple(_finite_number(v) for v in value)
         except ValueError:
             raise ValueError(f"must be {self.describe()}") from None
-        if self.positive and min(numbers) <= 0:
+        if (self.positive and min(numbers) <= 0) or max(map(abs, numbers)) > self.bound:
             raise ValueError(f"must be {self.describe()}")
         return numbers
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """A rows x cols nested list of finite numbers."""
+    """A rows x cols nested list of finite numbers, each at most `bound` in size."""
 
     rows: int
     cols: int
+    bound: float = 1e6
 
     def describe(self) -> str:
-        return f"a {self.rows}x{self.cols} matrix of finite numbers, e.g. [[1, 0], [0, 1]]"
+        return (f"a {self.rows}x{self.cols} matrix of finite numbers of size at most "
+                f"{_amount(self.bound)}, e.g. [[1, 0], [0, 1]]")
 
     def coerce(self, value: Any) -> tuple[tuple[float, ...], ...]:
-        row_kind = Vector(self.cols)
+        row_kind = Vector(self.cols, bound=self.bound)
         try:
             if not isinstance(value, (list, tuple)) or len(value) != self.rows:
                 raise ValueError
@@ -164,7 +193,7 @@ class Matrix:
 
 @dataclass(frozen=True)
 class ExprKind:
-    """A whitelisted expression in the given variables (see lecture.expr)."""
+    """A whitelisted expression in the given variables (see compute.expr)."""
 
     variables: tuple[str, ...]
 
@@ -233,10 +262,37 @@ class SceneParams:
     def check(self) -> None:
         """Checks across fields; raise ParamError naming the field at fault."""
 
-    def check_costly(self) -> None:
-        """Checks too slow to repeat on every run (they import torch, say). The command
-        line runs them only for scenes it is about to render, before rendering any;
-        a cached clip's parameters passed them when it was rendered."""
+    def compute(self) -> Any:
+        """The scene's numbers: a frozen result from compute/."""
+        raise NotImplementedError
+
+    def computed(self) -> Any:
+        """``compute()``, with values that have no finite answer refused as bad input.
+
+        ``check()`` refuses what the values show by themselves. Some values pass it and
+        still overflow (``exp(40*x)`` under a wide normal) or have no answer (an integral
+        that does not converge): a ParamError then names the parameters changed from their
+        defaults, since the defaults always compute. The command line calls this for every
+        scene it is about to render, before rendering any.
+        """
+        try:
+            result = self.compute()
+        except (NotComputable, ArithmeticError) as exc:
+            reason = str(exc)
+        else:
+            bad = non_finite_fields(result)
+            if not bad:
+                return result
+            reason = (f"gives numbers too large to represent ({', '.join(bad)} not finite); "
+                      "choose values of a more moderate size")
+        changed = [f.name for f in self.fields() if getattr(self, f.name) != f.default]
+        if not changed:
+            raise RuntimeError(f"{self.scene_id}: the defaults do not compute: {reason}")
+        others = ", ".join(f"{name} = {show(getattr(self, name))}" for name in changed[1:])
+        error = ParamError(changed[0], getattr(self, changed[0]),
+                           f"together with {others}, {reason}" if others else reason,
+                           self.scene_id)
+        raise error from None
 
     @classmethod
     def fields(cls) -> tuple[dataclasses.Field, ...]:

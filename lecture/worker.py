@@ -1,52 +1,57 @@
-"""Render one scene in this process and move its outputs into place.
+"""Render one scene in this process into a private folder; the parent moves it in.
 
 Run by the command line as ``python -m lecture.worker JOB_JSON``, one process per scene,
 so that Manim's global configuration never leaks between scenes rendered in parallel.
-Everything is written into a private temporary folder first; the finished files are
-moved in with ``os.replace`` (atomic on one file system), the sidecar last, so an
-interrupted render leaves the earlier outputs whole and the cache pointing at them.
+The finished files (clip, poster, captions, sidecar last) are written to
+``<work>/out/``; the parent process moves them into ``media/lecture/`` in one transaction
+(:mod:`lecture.staging`), so a render that fails or is stopped changes nothing there.
+
+Everything the render prints (Manim's warnings, a traceback) goes to the job's log file;
+Manim's progress bar stays on the terminal when there is one. Exit status: 0 done, 1 a
+failure (the log says why), 143 stopped by SIGTERM. The worker ignores Ctrl-C (the parent
+decides) and receives SIGTERM when its parent dies.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
+import logging
 import os
 import platform
 import shutil
+import signal
 import sys
-import tempfile
+import traceback
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import av
-
-from compute.results import keyframes
-from lecture.captions import srt_to_vtt
-from lecture.catalog import entry
+from lecture import faults
 
 __all__ = ["render_job"]
 
 QUALITY_NAMES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
                  "p": "production_quality", "k": "fourk_quality"}
 VERSIONED = ("manim", "numpy", "scipy", "torch", "av")
+CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 def probe(video: Path, poster: Path) -> dict[str, Any]:
     """Size, frame rate and duration of a clip, and its last frame saved as the poster."""
+    import av
+
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
         frames, last = 0, None
         for last in container.decode(stream):
             frames += 1
-        fps = float(stream.guessed_rate or stream.base_rate)
-        last.to_image().save(poster)
+        fps = float(stream.guessed_rate or stream.base_rate or stream.average_rate)
+        last.to_image().convert("RGB").save(poster)
         return {"duration_s": round(frames / fps, 3), "width": stream.width,
                 "height": stream.height, "fps": round(fps, 3)}
-
-
-CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
 
 
 def seed_caches(media: Path, work: Path) -> None:
@@ -73,51 +78,79 @@ def harvest_caches(media: Path, work: Path) -> None:
 
 
 def render_job(job: dict[str, Any]) -> None:
-    """Render ``job['scene']`` with ``job['params']`` into ``job['out_dir']``/``job['stem']``.*"""
+    """Render ``job['scene']`` with ``job['params']`` into ``<job['work']>/out/<stem>.*``."""
     from manim import tempconfig
+
+    from compute.results import keyframes
+    from lecture.captions import srt_to_vtt
+    from lecture.catalog import entry
 
     scene_entry = entry(job["scene"])
     params = scene_entry.params.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
     configured = type(scene_class.__name__, (scene_class,), {"params": params})
-    media, out_dir, stem = Path(job["media_dir"]), Path(job["out_dir"]), job["stem"]
-    work = Path(tempfile.mkdtemp(prefix=f"{stem}-{os.getpid()}-", dir=media / ".work"))
+    media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
+    out = work / "out"
+    out.mkdir()
+    seed_caches(media, work)
+    with tempconfig({
+        "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
+        "media_dir": str(work / "manim"), "tex_dir": str(work / "Tex"),
+        "text_dir": str(work / "texts"), "output_file": stem,
+        "disable_caching": True, "progress_bar": job["progress_bar"], "verbosity": "WARNING",
+    }):
+        scene = configured()
+        scene.render()
+        writer = scene.renderer.file_writer
+        video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
+    harvest_caches(media, work)
+    facts = probe(video, out / f"{stem}.png")
+    os.replace(video, out / f"{stem}{video.suffix}")
+    if captions is not None and Path(captions).exists():
+        text = Path(captions).read_text(encoding="utf-8")
+        (out / f"{stem}.srt").write_text(text, encoding="utf-8")
+        (out / f"{stem}.vtt").write_text(srt_to_vtt(text), encoding="utf-8")
+    sidecar = {
+        "scene": scene_entry.id, "section": scene_entry.section, "title": scene_entry.title,
+        "params": params.as_dict(), "keyframes": keyframes(scene.result), **facts,
+        "quality": job["quality"], "format": job["format"], "cache_key": job["cache_key"],
+        "versions": {"python": platform.python_version(),
+                     **{name: version(name) for name in VERSIONED}},
+    }
+    partial = work / f"{stem}.json.partial"
+    partial.write_text(json.dumps(sidecar, indent=1), encoding="utf-8")
+    os.replace(partial, out / f"{stem}.json")  # last: its presence means the render is whole
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM when the parent dies (no orphans still writing)."""
     try:
-        seed_caches(media, work)
-        with tempconfig({
-            "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
-            "media_dir": str(work), "tex_dir": str(work / "Tex"),
-            "text_dir": str(work / "texts"), "output_file": stem,
-            "disable_caching": True, "progress_bar": job["progress_bar"],
-            "verbosity": "WARNING",
-        }):
-            scene = configured()
-            scene.render()
-            video = Path(scene.renderer.file_writer.movie_file_path)
-        harvest_caches(media, work)
-        staged = {video.suffix: video, ".png": work / f"{stem}.png"}
-        facts = probe(video, staged[".png"])
-        captions = video.with_suffix(".srt")
-        if captions.exists():
-            staged[".srt"] = captions
-            staged[".vtt"] = work / f"{stem}.vtt"
-            staged[".vtt"].write_text(srt_to_vtt(captions.read_text(encoding="utf-8")),
-                                      encoding="utf-8")
-        sidecar = {
-            "scene": scene_entry.id, "section": scene_entry.section, "title": scene_entry.title,
-            "params": params.as_dict(), "keyframes": keyframes(scene.result), **facts,
-            "quality": job["quality"], "format": job["format"], "cache_key": job["cache_key"],
-            "versions": {"python": platform.python_version(),
-                         **{name: version(name) for name in VERSIONED}},
-        }
-        staged[".json"] = work / f"{stem}.json"
-        staged[".json"].write_text(json.dumps(sidecar, indent=1), encoding="utf-8")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for suffix, path in staged.items():  # the sidecar (inserted last) lands last
-            os.replace(path, out_dir / f"{stem}{suffix}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's own cleanup must do
+        pass
+    if os.getppid() != parent:  # it died before we asked
+        sys.exit(EXIT_TERMINATED)
+
+
+def main() -> int:
+    job = json.loads(sys.argv[1])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_TERMINATED))
+    _die_with_parent(job["parent"])
+    os.environ[faults.WORK_DIR_VARIABLE] = job["work"]
+    with open(job["log"], "w", encoding="utf-8") as log:
+        if job["progress_bar"] == "none":  # no terminal: everything, C libraries too
+            os.dup2(log.fileno(), 2)
+        try:
+            import manim  # noqa: F401  (configures its logger, which we then redirect)
+
+            logging.getLogger("manim").handlers = [logging.StreamHandler(log)]
+            render_job(job)
+        except Exception:  # a bug, not bad input: the parent points at this log
+            traceback.print_exc(file=log)
+            return 1
+    return 0
 
 
 if __name__ == "__main__":
-    render_job(json.loads(sys.argv[1]))
+    sys.exit(main())

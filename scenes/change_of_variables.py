@@ -12,7 +12,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.change_of_variables import UNIT_SQUARE, map_points
-from lecture.expr import parse, to_latex
+from compute.expr import parse, to_latex
 from scenes.theme import (
     FIRST_AXIS, LABEL_SIZE, REFERENCE, SAMPLE, SECOND_AXIS, SECOND_ROUTE, TICK_SIZE, TRUTH,
     LectureScene, clip_segments, dot_cloud_points, get_dashed_line, get_dot_cloud, get_heat_map,

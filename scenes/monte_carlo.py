@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
-from lecture.expr import parse, to_latex
+from compute.expr import parse, to_latex
 from scenes.theme import (
     PLOT_LEFT, PLOT_RIGHT, REFERENCE, SAMPLE, SECOND_ROUTE, TICK_SIZE, TRUTH, LectureScene,
-    get_band, get_dashed_line, get_polyline, log_ticks, make_axes, make_panel,
+    distinct_labels, get_band, get_dashed_line, get_polyline, log_ticks, make_axes, make_panel,
     nice_ceiling,
 )
 
@@ -56,11 +56,11 @@ class McMeanConvergence(LectureScene):
         left, left_labels = make_axes(
             [lo_n, hi_n], [p.mu - spread, p.mu + spread], "N", r"\bar X_N",
             log_ticks(lo_n, hi_n),
-            {p.mu - spread: f"{p.mu - spread:g}", p.mu: f"{p.mu:g}", p.mu + spread: f"{p.mu + spread:g}"},
+            distinct_labels([p.mu - spread, p.mu, p.mu + spread]),
             PLOT_LEFT)
         lo_w, hi_w = _log_range(np.concatenate([r.ci_half_width, r.reference_line]))
         right, right_labels = make_axes(
-            [lo_n, hi_n], [lo_w, hi_w], "N", rf"\text{{{p.confidence:.0%} half-width}}".replace("%", r"\%"),
+            [lo_n, hi_n], [lo_w, hi_w], "N", rf"\text{{{100 * p.confidence:g}\% half-width}}",
             log_ticks(lo_n, hi_n), log_ticks(lo_w, hi_w), PLOT_RIGHT)
         truth = get_dashed_line(left, log_n[[0, -1]], [p.mu, p.mu], color=TRUTH)
         truth_label = MathTex(rf"\mu = {p.mu:g}", color=TRUTH, font_size=TICK_SIZE + 2)
@@ -126,7 +126,7 @@ class McNonlinearExpectation(LectureScene):
         top, bottom = r.true_value + spread, r.true_value - spread
         left, left_labels = make_axes(
             [lo_n, hi_n], [bottom, top], "N", r"\text{estimate}", log_ticks(lo_n, hi_n),
-            {bottom: f"{bottom:.3g}", r.true_value: f"{r.true_value:.3g}", top: f"{top:.3g}"},
+            distinct_labels([bottom, r.true_value, top], 3),
             PLOT_LEFT)
         lo_e = int(np.floor(np.log10(r.reference_line.min()))) - 1
         hi_e = int(np.ceil(np.log10(max(r.abs_error.max(), r.reference_line.max()))))

@@ -20,12 +20,13 @@ from manim import (
 )
 
 from lecture.catalog import entry
+from lecture.faults import checkpoint
 from lecture.params import SceneParams
 
 __all__ = [
     "BAND_OPACITY", "CONCAVE", "CONVEX", "FIRST_AXIS", "LectureScene", "PLOT_LEFT", "PLOT_RIGHT",
     "PlotAxes", "REFERENCE", "Readout", "SAMPLE", "SECOND_AXIS", "SECOND_ROUTE", "TRUTH",
-    "clip_segments", "dot_cloud_points", "get_band", "get_dashed_line", "get_dot_cloud",
+    "clip_segments", "distinct_labels", "dot_cloud_points", "get_band", "get_dashed_line", "get_dot_cloud",
     "get_heat_map", "get_histogram", "get_polyline", "get_segments", "heat_colors",
     "histogram_points", "log_ticks", "make_axes", "make_color_bar", "make_header", "make_panel",
     "merge_outlines", "nice_ceiling", "nice_ticks", "segment_points", "tick_tex",
@@ -95,6 +96,9 @@ class LectureScene(Scene):
     def play(self, *args: Any, **kwargs: Any) -> None:
         self.bring_movers_to_front()
         super().play(*args, **kwargs)
+        self.plays = getattr(self, "plays", 0) + 1
+        if self.plays == 3:  # frames of three animations are written by now
+            checkpoint("frames")
 
     @contextmanager
     def narrate(self, line: str) -> Iterator[None]:
@@ -471,6 +475,16 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, l
     first = np.ceil(low / step - 1e-9) * step
     ticks = [float(round(t, 10)) + 0.0 for t in np.arange(first, high + step * 1e-6, step)]
     return float(low), float(high), ticks
+
+
+def distinct_labels(values: Sequence[float], significant: int = 6) -> dict[float, str]:
+    """Tick labels for ``values`` to ``significant`` digits, with more where two would read
+    the same (999.999 and 1000 at six digits)."""
+    for digits in range(significant, 16):
+        labels = [f"{v:.{digits}g}" for v in values]
+        if len(set(labels)) == len(labels):
+            break
+    return dict(zip(values, labels))
 
 
 def tick_tex(value: float) -> str:

@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
 # Make this checkout ready to render: Debian packages Manim needs, a .venv with the
 # pinned Python packages and the project installed in editable mode.
-# Sourced by render.sh and test.sh. A run with nothing to do costs a few milliseconds:
+# Run by render.sh and test.sh. A run with nothing to do costs a few milliseconds:
 # the venv carries a stamp of requirements.txt + pyproject.toml, and the Debian check is
-# one dpkg-query call.
+# one dpkg-query call. What apt and pip print goes to .setup.log; the terminal gets a
+# line per step, and on failure the log's last lines and its path.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 STAMP="$VENV/.lecture-stamp"
+LOG="$ROOT/.setup.log"
 APT_PACKAGES=(
   libcairo2-dev libpango1.0-dev pkg-config
   texlive-latex-base texlive-latex-extra texlive-latex-recommended
   texlive-fonts-recommended texlive-science dvisvgm
 )
+
+step() {  # step "what is happening" command...: run it, its output into the log
+  local what="$1"
+  shift
+  echo "setup: $what" >&2
+  {
+    echo "=== $(date -u +%FT%TZ) $what"
+    echo "+ $*"
+  } >>"$LOG"
+  if ! "$@" >>"$LOG" 2>&1; then
+    echo "setup: FAILED: $what. The last lines of $LOG:" >&2
+    tail -n 25 "$LOG" | sed 's/^/  | /' >&2
+    exit 1
+  fi
+}
 
 missing_apt_packages() {
   local status
@@ -33,11 +50,11 @@ ensure_apt_packages() {
     echo "  apt-get update && apt-get install -y $missing" >&2
     exit 1
   fi
-  echo "setup: installing Debian packages: $missing" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
+  step "updating the Debian package lists" apt-get update
   # shellcheck disable=SC2086
-  apt-get install -y -qq --no-install-recommends $missing >&2
+  step "installing Debian packages (about a minute): $missing" \
+    apt-get install -y --no-install-recommends $missing
 }
 
 requirements_digest() {
@@ -50,13 +67,18 @@ ensure_venv() {
   if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$digest" ]; then
     return 0
   fi
-  echo "setup: preparing $VENV (first run only)" >&2
-  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip >&2
-  "$VENV/bin/python" -m pip install -q -r "$ROOT/requirements.txt" >&2
-  "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e "$ROOT" >&2
+  [ -x "$VENV/bin/python" ] || step "creating $VENV" python3 -m venv "$VENV"
+  step "upgrading pip" "$VENV/bin/python" -m pip install --upgrade pip
+  step "installing the pinned Python packages of requirements.txt (about 2 minutes)" \
+    "$VENV/bin/python" -m pip install -r "$ROOT/requirements.txt"
+  step "installing this project in editable mode" \
+    "$VENV/bin/python" -m pip install --no-deps --no-build-isolation -e "$ROOT"
   echo "$digest" >"$STAMP"
 }
 
+started=$SECONDS
 ensure_apt_packages
 ensure_venv
+if ((SECONDS - started > 1)); then
+  echo "setup: ready in $((SECONDS - started)) s (details in $LOG)" >&2
+fi

@@ -8,10 +8,9 @@ same functions, draws and grid as the compute step, so a value that passes here 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
 import numpy as np
 
+from compute.expr import parse
 from lecture.params import (
     Count, ExprKind, ExprList, Matrix, Optional, ParamError, Real, SceneParams, Vector, param,
 )
@@ -21,18 +20,26 @@ __all__ = ["Grid2DParams", "JacobianFieldParams", "Linear1DParams", "MonotoneTra
 SEED = Count(0, 2**32 - 1)
 SAMPLES = Count(10, 10**6)
 BINS = Count(2, 200)
-SINGULAR_TOLERANCE = 1e-9
-"""A 2x2 matrix counts as singular when ``|det| < SINGULAR_TOLERANCE * max(1, ||A||_F^2)``."""
+MAX_CONDITION = 100.0
+MIN_STRETCH = 0.01
+"""A map of the plane is drawn when its singular values lie within a factor MAX_CONDITION of
+each other and are at least MIN_STRETCH: flatter maps collapse the picture to a line."""
 MAX_IMAGE = 1e4
 """Largest coordinate a map of the plane may reach on its drawn grid."""
 MAP_CHECK_POINTS = 201
 """Points per axis on which a map's values are checked (its grid lines are drawn there)."""
+RANGE = Vector(2, bound=100)
+MIN_WIDTH = 0.01
+"""Narrowest x_range or y_range: below it tick labels and grid lines run together."""
+IMAGE_SPAN = (1e-6, 1e6)
+"""Allowed width of a transform's image of the draws: a plot needs a readable y axis."""
 
 
 def _check_increasing(params: SceneParams, name: str) -> None:
     low, high = getattr(params, name)
-    if not low < high:
-        raise ParamError(name, [low, high], "must be [low, high] with low < high")
+    if not high - low >= MIN_WIDTH:
+        raise ParamError(name, [low, high],
+                         f"must be [low, high] with high - low at least {MIN_WIDTH:g}")
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,13 @@ class MonotoneTransformParams(SceneParams):
             raise ParamError("transform", self.transform,
                              f"must be finite and strictly monotone on the draws' range: {exc}"
                              ) from None
+        ends = parse(self.transform, ("x",)).numpy(np.array([z_low, z_high]))
+        span, low, high = abs(ends[1] - ends[0]), *IMAGE_SPAN
+        if not (low <= span <= high and np.all(np.abs(ends) <= high)):
+            raise ParamError("transform", self.transform,
+                             f"must map the draws' range [{z_low:.3g}, {z_high:.3g}] onto an "
+                             f"interval of width {low:g} to {high:g} within +-{high:g} "
+                             f"(here [{ends.min():.3g}, {ends.max():.3g}])")
 
     def compute(self):
         from compute.change_of_variables import tanh_like
@@ -88,9 +102,10 @@ class Grid2DParams(SceneParams):
     scene_id = "cov_grid_2d"
 
     theta_deg: float = param(30.0, Real(ge=-360, le=360), "rotation R(theta), degrees")
-    scale: tuple[float, float] = param((2.0, 1.0), Vector(2), "stretch S = diag(scale), before R")
+    scale: tuple[float, float] = param((2.0, 1.0), Vector(2, bound=100),
+                                       "stretch S = diag(scale), before R")
     A: tuple[tuple[float, float], tuple[float, float]] | None = param(
-        None, Optional(Matrix(2, 2)), "the map itself; given, it replaces R(theta) S")
+        None, Optional(Matrix(2, 2, bound=100)), "the map itself; given, it replaces R(theta) S")
     n_samples: int = param(1000, Count(1, 10**5), "draws of N(0, I) carried by the map")
     seed: int = param(42, SEED, "seed of the local random stream")
 
@@ -104,26 +119,20 @@ class Grid2DParams(SceneParams):
 
     def check(self) -> None:
         matrix = self.matrix()
-        det = np.linalg.det(matrix)
-        if abs(det) < SINGULAR_TOLERANCE * max(1.0, float(np.sum(matrix**2))):
+        high, low = np.linalg.svd(matrix, compute_uv=False)
+        if not low >= max(MIN_STRETCH, high / MAX_CONDITION):
             name, value = ("A", self.A) if self.A is not None else ("scale", self.scale)
-            raise ParamError(name, value, f"gives a singular map (det A = {det:.3g}): it "
-                                          "flattens the plane and no density survives; |det A| "
-                                          f"must be at least {SINGULAR_TOLERANCE:g} * "
-                                          "max(1, sum of squared entries)")
+            what = "singular: it flattens the plane" if low == 0 else "too close to singular"
+            raise ParamError(name, value, f"gives a map that is {what} (det A = "
+                                          f"{np.linalg.det(matrix):.3g}); its singular values "
+                                          f"must be at least {MIN_STRETCH:g} and within a "
+                                          f"factor {MAX_CONDITION:g} of each other (here "
+                                          f"{high:.3g} and {low:.3g})")
 
     def compute(self):
         from compute.change_of_variables import grid_2d
 
         return grid_2d(self.theta_deg, self.scale, self.A, self.n_samples, self.seed)
-
-
-@lru_cache(maxsize=4)
-def _field(map_exprs: tuple[str, str], x_range: tuple[float, float],
-           y_range: tuple[float, float], resolution: int):
-    from compute.change_of_variables import jacobian_field
-
-    return jacobian_field(map_exprs, x_range, y_range, resolution)
 
 
 @dataclass(frozen=True)
@@ -132,8 +141,8 @@ class JacobianFieldParams(SceneParams):
 
     map: tuple[str, str] = param(("x1**2 + 0.5*x2", "x1 + sin(x2)"), ExprList(2, ("x1", "x2")),
                                  "(y1, y2) as two expressions in x1, x2")
-    x_range: tuple[float, float] = param((-2.0, 2.0), Vector(2), "[low, high] of x1")
-    y_range: tuple[float, float] = param((-2.0, 2.0), Vector(2), "[low, high] of x2")
+    x_range: tuple[float, float] = param((-2.0, 2.0), RANGE, "[low, high] of x1")
+    y_range: tuple[float, float] = param((-2.0, 2.0), RANGE, "[low, high] of x2")
     resolution: int = param(30, Count(2, 200), "grid points per axis for det J")
 
     def check(self) -> None:
@@ -148,12 +157,7 @@ class JacobianFieldParams(SceneParams):
             raise ParamError("map", self.map, f"must be finite and within +-{MAX_IMAGE:g} on "
                                               "the whole x_range x y_range")
 
-    def check_costly(self) -> None:
-        try:
-            _field(self.map, self.x_range, self.y_range, self.resolution)
-        except ValueError as exc:
-            raise ParamError("map", self.map, f"must have a finite Jacobian on the grid: {exc}"
-                             ) from None
-
     def compute(self):
-        return _field(self.map, self.x_range, self.y_range, self.resolution)
+        from compute.change_of_variables import jacobian_field
+
+        return jacobian_field(self.map, self.x_range, self.y_range, self.resolution)

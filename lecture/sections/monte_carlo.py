@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lecture.expr import parse
+from compute.expr import parse
 from lecture.params import Choice, Count, ExprKind, ParamError, Real, SceneParams, param
 
 __all__ = ["ConcentrationParams", "MeanConvergenceParams", "NonlinearExpectationParams"]
 
 SEED = Count(0, 2**32 - 1)
 POINTS = Count(2, 2000)
+MEAN = Real(ge=-1000, le=1000)
+STD = Real(ge=0.001, le=1000)
 
 
 def _check_range(params: SceneParams) -> None:
@@ -24,12 +26,12 @@ def _check_range(params: SceneParams) -> None:
 class MeanConvergenceParams(SceneParams):
     scene_id = "mc_mean_convergence"
 
-    mu: float = param(0.0, Real(), "mean of the normal distribution sampled")
-    sigma: float = param(1.0, Real(gt=0), "its standard deviation")
+    mu: float = param(0.0, MEAN, "mean of the normal distribution sampled")
+    sigma: float = param(1.0, STD, "its standard deviation")
     n_min: int = param(10, Count(2, 10**7), "first checkpoint (sample count)")
     n_max: int = param(10_000, Count(3, 10**7), "last checkpoint; the stream has n_max draws")
     n_points: int = param(50, POINTS, "number of log-spaced checkpoints")
-    confidence: float = param(0.95, Real(gt=0, lt=1), "coverage of the shaded band")
+    confidence: float = param(0.95, Real(ge=0.5, le=0.999), "coverage of the shaded band")
     seed: int = param(42, SEED, "seed of the local random stream")
 
     def check(self) -> None:
@@ -47,8 +49,8 @@ class NonlinearExpectationParams(SceneParams):
     scene_id = "mc_nonlinear_expectation"
 
     f: str = param("x**2", ExprKind(("x",)), "the function whose expectation is estimated")
-    mu: float = param(0.0, Real(), "mean of X")
-    sigma: float = param(1.0, Real(gt=0), "standard deviation of X")
+    mu: float = param(0.0, MEAN, "mean of X")
+    sigma: float = param(1.0, STD, "standard deviation of X")
     n_min: int = param(10, Count(1, 10**7), "first checkpoint (sample count)")
     n_max: int = param(1_000_000, Count(2, 10**7), "last checkpoint; the stream has n_max draws")
     n_points: int = param(200, POINTS, "number of log-spaced checkpoints")
@@ -74,21 +76,22 @@ class ConcentrationParams(SceneParams):
     distribution: str = param("uniform", Choice(("uniform", "bernoulli")),
                               "uniform on [0, 1], or bernoulli with success probability p")
     p: float = param(0.5, Real(gt=0, lt=1), "success probability (bernoulli only)")
-    eps: float = param(0.05, Real(gt=0, lt=1), "deviation whose probability is bounded")
+    eps: float = param(0.05, Real(ge=0.001, lt=1), "deviation whose probability is bounded")
     n_min: int = param(10, Count(1, 10**6), "first checkpoint (sample count)")
     n_max: int = param(2000, Count(2, 10**6), "last checkpoint")
     n_points: int = param(40, POINTS, "number of log-spaced checkpoints")
     trials: int = param(2000, Count(1, 10**6), "independent repetitions per checkpoint")
     seed: int = param(42, SEED, "seed of the local random stream")
 
-    MAX_DRAWS = 500_000_000
-
     def check(self) -> None:
+        from compute.monte_carlo import MAX_CONCENTRATION_WORK
+
         _check_range(self)
-        if self.trials * self.n_max > self.MAX_DRAWS:
+        if self.trials * (self.n_max + self.n_points) > MAX_CONCENTRATION_WORK:
             raise ParamError("trials", self.trials,
-                             f"trials * n_max must be at most {self.MAX_DRAWS:,} "
-                             f"(n_max is {self.n_max:,})")
+                             f"trials * (n_max + n_points) must be at most "
+                             f"{MAX_CONCENTRATION_WORK:,} (n_max is {self.n_max:,}, "
+                             f"n_points {self.n_points:,})")
 
     def compute(self):
         from compute.monte_carlo import concentration

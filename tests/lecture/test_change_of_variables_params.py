@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from lecture import cli
+from lecture.jobs import Job, plan_jobs
 from lecture.catalog import SECTIONS, entry, resolve_targets
 from lecture.params import Matrix, Optional, show
 from lecture.sections.change_of_variables import (
@@ -27,10 +28,10 @@ def no_render(monkeypatch, tmp_path):
     """Point the media folder at tmp_path and fail the test if any scene would render."""
     monkeypatch.setenv("LECTURE_MEDIA_DIR", str(tmp_path))
 
-    def refuse(job, *args, **kwargs):
-        raise AssertionError(f"{job.scene.id} was rendered, but its parameters should be refused")
+    def refuse(jobs, *args, **kwargs):
+        raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should be refused")
 
-    monkeypatch.setattr(cli, "run_job", refuse)
+    monkeypatch.setattr(cli, "render_locally", refuse)
     return tmp_path
 
 
@@ -63,6 +64,11 @@ REFUSED = [
     ("cov_grid_2d", ["cov_grid_2d.A=[[1, 1], [1, 1.0000000000001]]"], "cov_grid_2d.A",
      "singular"),
     ("cov_grid_2d", ["cov_grid_2d.scale=[0, 1]"], "cov_grid_2d.scale = [0.0, 1.0]", "singular"),
+    ("cov_grid_2d", ["cov_grid_2d.A=[[100, 0], [0, 0.001]]"], "cov_grid_2d.A = [[100.0, 0.0], ",
+     "too close to singular (det A = 0.1); its singular values must be at least 0.01 and "
+     "within a factor 100 of each other (here 100 and 0.001)"),
+    ("cov_grid_2d", ["cov_grid_2d.scale=[0.001, 0.001]"], "cov_grid_2d.scale = [0.001, 0.001]",
+     "at least 0.01"),
     ("cov_grid_2d", ["cov_grid_2d.A=[[1, 2, 3], [4, 5, 6]]"], "cov_grid_2d.A", "2x2 matrix"),
     ("cov_grid_2d", ["cov_grid_2d.A=[[1, 0]]"], "cov_grid_2d.A", "2x2 matrix"),
     ("cov_grid_2d", ["cov_grid_2d.A=[[nan, 0], [0, 1]]"], "cov_grid_2d.A = [[nan, 0], [0, 1]]",
@@ -80,9 +86,20 @@ REFUSED = [
     ("cov_jacobian_field", ['cov_jacobian_field.map=["x1", "y"]'], "cov_jacobian_field.map",
      "unknown name 'y'"),
     ("cov_jacobian_field", ["cov_jacobian_field.x_range=[2, -2]"],
-     "cov_jacobian_field.x_range = [2.0, -2.0]", "low < high"),
+     "cov_jacobian_field.x_range = [2.0, -2.0]", "high - low at least 0.01"),
     ("cov_jacobian_field", ["cov_jacobian_field.y_range=[1, 1]"],
-     "cov_jacobian_field.y_range = [1.0, 1.0]", "low < high"),
+     "cov_jacobian_field.y_range = [1.0, 1.0]", "high - low at least 0.01"),
+    # accepted by the old checks, then a traceback in the worker (issue: hardening)
+    ("cov_jacobian_field", ["cov_jacobian_field.x_range=[0, 1e-300]"],
+     "cov_jacobian_field.x_range = [0.0, 1e-300]", "high - low at least 0.01"),
+    ("cov_jacobian_field", ["cov_jacobian_field.x_range=[0, 1" + "0" * 400 + "]"],
+     "cov_jacobian_field.x_range = [0, 1000", "finite numbers"),
+    ("cov_grid_2d", ["cov_grid_2d.A=[[1e155, 0], [0, 1e155]]"],
+     "cov_grid_2d.A = [[1e+155, 0], [0, 1e+155]]", "size at most 100"),
+    ("cov_grid_2d", ["cov_grid_2d.A=[[1" + "0" * 400 + ", 0], [0, 1]]"],
+     "cov_grid_2d.A = [[1000", "size at most 100"),
+    ("cov_tanh", ['cov_tanh.transform="1e-300*x"'], 'cov_tanh.transform = "1e-300*x"',
+     "onto an interval of width 1e-06 to 1e+06"),
     ("cov_jacobian_field", ["cov_jacobian_field.resolution=201"],
      "cov_jacobian_field.resolution = 201", "200"),
     ("cov_jacobian_field", ["cov_jacobian_field.resolution=1"],
@@ -111,8 +128,8 @@ def test_refusal_happens_before_any_scene_of_the_run(no_render, capsys):
     assert not (no_render / "lecture").exists()
 
 
-def plan(target: str, overrides: dict, tmp_path: Path) -> list[cli.Job]:
-    return cli.plan_jobs([target], overrides, "l", "mp4", tmp_path)
+def plan(target: str, overrides: dict, tmp_path: Path) -> list[Job]:
+    return plan_jobs([target], overrides, "l", "mp4", tmp_path)
 
 
 def test_section_lists_four_scenes_in_lecture_order(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lecture import cli
+from lecture import cli, jobs
 from lecture.catalog import SCENES
 from lecture.params import ParamError
 
@@ -50,11 +50,29 @@ BAD_INPUT = [
     (["--set", "mc_nonlinear_expectation.n_max=1000000000"],
      ["mc_nonlinear_expectation.n_max = 1000000000", "10,000,000"]),
     (["--set", "mc_concentration.trials=1000000", "--set", "mc_concentration.n_max=1000000"],
-     ["mc_concentration.trials = 1000000", "trials * n_max must be at most"]),
+     ["mc_concentration.trials = 1000000", "trials * (n_max + n_points) must be at most"]),
+    (["--set", "mc_concentration.trials=1000000", "--set", "mc_concentration.n_min=1",
+      "--set", "mc_concentration.n_max=2", "--set", "mc_concentration.n_points=2000"],
+     ["mc_concentration.trials = 1000000", "100,000,000"]),
+    (["--set", "mc_mean_convergence.mu=1e300"], ["mc_mean_convergence.mu = 1e+300",
+                                                 "from -1,000,000 to 1,000,000"]),
+    (["--set", "mc_mean_convergence.sigma=1e300"], ["mc_mean_convergence.sigma = 1e+300",
+                                                    "to 1,000,000"]),
+    (["--set", "mc_mean_convergence.mu=" + "9" * 400],
+     ["mc_mean_convergence.mu = 9999", "characters): must be a finite number"]),
+    (["--set", "mc_mean_convergence.mu=" + "9" * 5000],
+     ["mc_mean_convergence.mu = \"9999", "(5,002 characters): must be a finite number"]),
+    (["--set", "mc_nonlinear_expectation.f=exp(40*x)"],
+     ['mc_nonlinear_expectation.f = "exp(40*x)"', "no reliable value by quadrature"]),
+    (["--set", "mc_nonlinear_expectation.f=1/(x-0.001)"],
+     ['mc_nonlinear_expectation.f = "1/(x - 0.001)"', "finite expectation"]),
+    (["--set", "mc_nonlinear_expectation.f=" + "x+" * 50_000 + "x"],
+     ['mc_nonlinear_expectation.f = "x+x+', "(100,003 characters)", "longer than 300"]),
+    (["--set", "cov_tanh.transform=x"], ["cov_tanh.transform=x", "not among the scenes"]),
     (["--set", "mc_mean_convergence.mu=nan"], ["mc_mean_convergence.mu = nan", "finite"]),
     (["--set", "mc_mean_convergence.sigma=inf"], ["mc_mean_convergence.sigma = inf", "finite"]),
-    (["--set", "mc_mean_convergence.sigma=0"], ["mc_mean_convergence.sigma = 0", "> 0"]),
-    (["--set", "mc_mean_convergence.confidence=1.5"], ["confidence = 1.5", "< 1"]),
+    (["--set", "mc_mean_convergence.sigma=0"], ["mc_mean_convergence.sigma = 0", "from 1e-06"]),
+    (["--set", "mc_mean_convergence.confidence=1.5"], ["confidence = 1.5", "to 0.999"]),
     (["--set", "mc_nonlinear_expectation.f=\"__import__('os')\""],
      ["mc_nonlinear_expectation.f = ", "'__import__' is not allowed"]),
     (["--set", "mc_nonlinear_expectation.f=\"y**2\""], ["f = \"y**2\"", "unknown name 'y'"]),
@@ -79,7 +97,7 @@ def test_bad_input_exits_2_with_one_line_and_changes_nothing(argv, fragments, me
     before = tree_digest(media)
     assert cli.main(["monte_carlo", "-q", "l", *argv]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert err.startswith("error: ") and err.count("\n") == 1 and len(err) < 400, err
     for fragment in fragments:
         assert fragment in err
     assert tree_digest(media) == before
@@ -102,10 +120,10 @@ def test_params_file_and_set_combine_with_set_winning(tmp_path, media):
     overrides = cli.collect_overrides(["mc_mean_convergence.n_max=3000"], table)
     assert overrides == {"mc_mean_convergence": {"n_max": 3000, "sigma": 2.5},
                          "mc_nonlinear_expectation": {"f": "exp(x)"}}
-    jobs = cli.plan_jobs(["monte_carlo"], overrides, "l", "mp4", media)
-    assert (jobs[0].params.n_max, jobs[0].params.sigma) == (3000, 2.5)
-    assert jobs[1].params.f == "exp(x)"
-    assert jobs[2].params.is_default()
+    planned = jobs.plan_jobs(["monte_carlo"], overrides, "l", "mp4", media)
+    assert (planned[0].params.n_max, planned[0].params.sigma) == (3000, 2.5)
+    assert planned[1].params.f == "exp(x)"
+    assert planned[2].params.is_default()
 
 
 def test_set_values_are_toml_and_a_bare_word_is_a_string():
@@ -116,29 +134,29 @@ def test_set_values_are_toml_and_a_bare_word_is_a_string():
 
 
 def test_defaults_keep_the_plain_name_and_variants_get_a_params_hash(media):
-    default, = cli.plan_jobs(["mc_mean_convergence"], {}, "l", "mp4", media)
-    variant, = cli.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 2000}},
+    default, = jobs.plan_jobs(["mc_mean_convergence"], {}, "l", "mp4", media)
+    variant, = jobs.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 2000}},
                              "l", "mp4", media)
-    other, = cli.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 3000}},
+    other, = jobs.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 3000}},
                            "l", "mp4", media)
     assert default.stem == "01_mc_mean_convergence"
     assert variant.stem.startswith("01_mc_mean_convergence--") and len(variant.stem) == 32
     assert len({default.stem, variant.stem, other.stem}) == 3
     assert default.out_dir == media / "lecture" / "480p15" / "monte_carlo"
     # Setting a parameter to its default value is still the default clip.
-    same, = cli.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 10000}},
+    same, = jobs.plan_jobs(["mc_mean_convergence"], {"mc_mean_convergence": {"n_max": 10000}},
                           "l", "mp4", media)
     assert same.stem == default.stem and same.cache_key == default.cache_key
 
 
 def test_cache_key_follows_quality_format_params_and_code(media, monkeypatch):
     def key(quality="l", fmt="mp4", overrides=None):
-        return cli.plan_jobs(["mc_concentration"], overrides or {}, quality, fmt, media)[0].cache_key
+        return jobs.plan_jobs(["mc_concentration"], overrides or {}, quality, fmt, media)[0].cache_key
 
     base = key()
     assert len({base, key(quality="m"), key(fmt="webm"),
                 key(overrides={"mc_concentration": {"eps": 0.1}})}) == 4
-    monkeypatch.setattr(cli, "SHARED_CODE", (*cli.SHARED_CODE, "pyproject.toml"))
+    monkeypatch.setattr(jobs, "SHARED_CODE", (*jobs.SHARED_CODE, "pyproject.toml"))
     assert key() != base
 
 
@@ -166,3 +184,71 @@ def test_readme_catalog_is_the_list_output():
     readme = (ROOT / "README.md").read_text()
     block = readme.split("<!-- catalog:start -->\n```\n")[1].split("```\n<!-- catalog:end -->")[0]
     assert block.rstrip("\n") == cli.list_catalog()
+
+
+def test_media_dir_is_relative_to_the_caller_and_empty_means_unset(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LECTURE_MEDIA_DIR", "my_media")
+    assert cli.media_dir() == tmp_path / "my_media"
+    for empty in ("", "  "):
+        monkeypatch.setenv("LECTURE_MEDIA_DIR", empty)
+        assert cli.media_dir() == ROOT / "media"
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    (b"[mc_mean_convergence]\nmu = 0.5\n\xff\xfe bad bytes\n", "not a UTF-8 text file"),
+    (b"[mc_mean_convergence]\nmu = " + b"9" * 5000 + b"\n", "--params"),
+    (b"[mc_mean_convergence\nmu = 1\n", "--params"),
+    (b"mu = 1\n", "'mu' must be a [table]"),
+])
+def test_a_bad_params_file_is_one_line_and_exit_2(content, fragment, media, tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(content)
+    before = tree_digest(media)
+    assert cli.main(["monte_carlo", "--params", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --params") and err.count("\n") == 1 and len(err) < 300, err
+    assert fragment in err
+    assert tree_digest(media) == before
+
+
+def test_a_params_file_may_hold_tables_for_scenes_not_rendered(media, tmp_path):
+    table = tmp_path / "all.toml"
+    table.write_text('[cov_tanh]\ntransform = "x**3"\n[mc_mean_convergence]\nsigma = 2\n')
+    overrides = cli.collect_overrides([], table, ["mc_mean_convergence"])
+    assert overrides["cov_tanh"] == {"transform": "x**3"}
+    with pytest.raises(cli.UsageError, match="not among the scenes being rendered"):
+        cli.collect_overrides(["cov_tanh.transform=x**3"], None, ["mc_mean_convergence"])
+
+
+def test_equivalent_expressions_share_one_cache_entry(media):
+    spellings = ["x**2", "x ** 2", "(x**2)", "x**2.0"]
+    planned = [jobs.plan_jobs(["mc_nonlinear_expectation"],
+                              {"mc_nonlinear_expectation": {"f": f}}, "l", "mp4", media)[0]
+               for f in spellings]
+    assert {job.stem for job in planned} == {"02_mc_nonlinear_expectation"}
+    assert len({job.cache_key for job in planned}) == 1
+    other = jobs.plan_jobs(["mc_nonlinear_expectation"],
+                           {"mc_nonlinear_expectation": {"f": "x**3"}}, "l", "mp4", media)[0]
+    assert other.cache_key != planned[0].cache_key
+
+
+def test_each_format_has_its_own_stem_and_cache_entry(media):
+    planned = {fmt: jobs.plan_jobs(["mc_concentration"], {}, "l", fmt, media)[0]
+               for fmt in ("mp4", "webm", "gif")}
+    assert planned["mp4"].stem == "03_mc_concentration"
+    assert planned["webm"].clip.name == "03_mc_concentration--webm.webm"
+    assert planned["gif"].sidecar.name == "03_mc_concentration--gif.json"
+    assert len({job.cache_key for job in planned.values()}) == 3
+
+
+def test_a_media_folder_that_cannot_be_written_is_one_line_and_exit_1(tmp_path, monkeypatch,
+                                                                        capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(blocker / "media"))
+    assert cli.main(["mc_mean_convergence", "-q", "l"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: Not a directory: "), err
+    assert str(blocker) in err
+    assert blocker.read_text() == "not a folder"

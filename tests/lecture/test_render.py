@@ -38,9 +38,10 @@ SPEC_KEYFRAMES = {
 
 
 def render(media: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """./render.sh run from the media folder's parent, which it names relatively."""
     return subprocess.run([str(ROOT / "render.sh"), "-q", "l", *args], capture_output=True,
-                          text=True, timeout=timeout,
-                          env={**os.environ, "LECTURE_MEDIA_DIR": str(media)})
+                          text=True, timeout=timeout, cwd=media.parent,
+                          env={**os.environ, "LECTURE_MEDIA_DIR": media.name})
 
 
 def outputs(media: Path, scene_id: str, stem: str | None = None) -> dict[str, Path]:
@@ -138,25 +139,167 @@ def test_changed_params_render_a_variant_beside_the_defaults(lecture):
     assert digest(default.values()) == before
 
 
-def test_killed_render_leaves_earlier_outputs_whole(lecture):
+def wait_for(found, what: str, timeout: float = 180.0):
+    """Poll until ``found()`` returns something (a file that appeared, a process gone)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def paused(media: Path, point: str) -> tuple[Path, int]:
+    """The marker of a process paused at ``point`` (lecture.faults) and that process's pid."""
+    marker = wait_for(lambda: next(iter((media / ".work").glob(f"*/at-{point}")), None),
+                      f"a render to reach '{point}'")
+    return marker, int(marker.read_text())
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"  # a zombie has finished
+
+
+def start(media: Path, *args: str, fault: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / "render.sh"), "-q", "l", *args], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "LECTURE_MEDIA_DIR": str(media), "LECTURE_TEST_FAULT": fault})
+
+
+def work_folders(media: Path) -> list[Path]:
+    return sorted((media / ".work").iterdir())
+
+
+def test_a_worker_killed_while_writing_frames_changes_nothing(lecture):
+    folder = outputs(lecture, "mc_concentration")["mp4"].parent
+    before = digest(folder.iterdir())
+    process = start(lecture, "mc_concentration", "--force", fault="pause:frames")
+    _, worker = paused(lecture, "frames")
+    assert list((lecture / ".work").glob("*/manim/videos/**/partial_movie_files/**/*.mp4"))
+    os.kill(worker, signal.SIGKILL)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, out + err
+    assert "FAILED    mc_concentration (exit -9): see " in out
+    assert digest(folder.iterdir()) == before
+    assert work_folders(lecture) == []
+
+
+def test_a_commit_cut_short_is_rolled_back_by_the_next_run(lecture):
     files = outputs(lecture, "mc_concentration")
-    before = digest(files["mp4"].parent.iterdir())
-    process = subprocess.Popen(
-        [str(ROOT / "render.sh"), "-q", "l", "mc_concentration", "--force"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "LECTURE_MEDIA_DIR": str(lecture)})
-    work = lecture / ".work"
-    deadline = time.time() + 60
-    while time.time() < deadline and not list(work.glob("03_mc_concentration-*")):
-        time.sleep(0.2)
-    folders = list(work.glob("03_mc_concentration-*"))
-    assert folders, "the worker never started"
-    time.sleep(4)  # well into the render: Manim is writing frames
-    worker_pid = int(folders[0].name.split("-")[1])
-    os.kill(worker_pid, signal.SIGKILL)
-    out, _ = process.communicate(timeout=60)
-    assert process.returncode == 1 and "FAILED" in out
-    assert digest(files["mp4"].parent.iterdir()) == before
+    folder = files["mp4"].parent
+    for path in files.values():  # earlier outputs that differ from what this render writes
+        path.write_bytes(path.read_bytes() + b"earlier")
+    before = digest(folder.iterdir())
+    process = start(lecture, "mc_concentration", fault="pause:commit")
+    _, parent = paused(lecture, "commit")
+    assert parent == process.pid  # the parent moves the files in, the worker has finished
+    assert not files["mp4"].read_bytes().endswith(b"earlier")  # the first file moved in
+    assert files["json"].read_bytes().endswith(b"earlier")  # the sidecar, last, not yet
+    os.kill(parent, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert digest(folder.iterdir()) != before and work_folders(lecture)
+    run = render(lecture, "mc_mean_convergence")  # any run repairs first, even a cached one
+    assert run.returncode == 0 and run.stdout.startswith("cached"), run.stdout + run.stderr
+    assert digest(folder.iterdir()) == before
+    assert work_folders(lecture) == []
+    assert render(lecture, "mc_concentration").returncode == 0  # real outputs again
+
+
+def test_a_bug_in_a_worker_is_one_line_with_its_log(lecture):
+    folder = outputs(lecture, "mc_concentration")["mp4"].parent
+    before = digest(folder.iterdir())
+    process = start(lecture, "mc_concentration", "--force", fault="crash:frames")
+    out, err = process.communicate(timeout=180)
+    assert process.returncode == 1
+    line = next(line for line in out.splitlines() if "FAILED" in line)
+    log = Path(line.rsplit("see ", 1)[1])
+    assert line.startswith("FAILED    mc_concentration (exit 1): see ") and log.is_file()
+    assert "Traceback" not in out + err
+    assert "RuntimeError: fault injected at 'frames'" in log.read_text()
+    assert digest(folder.iterdir()) == before and work_folders(lecture) == []
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_the_run_and_every_worker(lecture, signum, code):
+    folders = {s.section: outputs(lecture, s.id)["mp4"].parent for s in SCENES}
+    before = {name: digest(f.iterdir()) for name, f in folders.items()}
+    process = start(lecture, "mc_mean_convergence", "cov_linear_1d", "--force", "-j", "1",
+                    fault="pause:frames")
+    _, worker = paused(lecture, "frames")
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == code, out + err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith(f"interrupted by {signal.Signals(signum).name}: 0 of 2 clips rendered")
+    assert "stopped: mc_mean_convergence; not started: cov_linear_1d" in err
+    assert not alive(worker)
+    assert work_folders(lecture) == []
+    assert {name: digest(f.iterdir()) for name, f in folders.items()} == before
+
+
+def test_workers_die_with_their_parent(lecture):
+    process = start(lecture, "mc_mean_convergence", "--force", fault="pause:frames")
+    _, worker = paused(lecture, "frames")
+    process.kill()
+    process.communicate(timeout=60)
+    wait_for(lambda: not alive(worker), "the orphaned worker to exit")
+    assert render(lecture, "mc_mean_convergence").returncode == 0  # and its folder is cleaned
+    assert work_folders(lecture) == []
+
+
+@pytest.mark.parametrize("fmt", ["webm", "gif"])
+def test_other_formats_get_their_own_files_and_leave_the_mp4_alone(lecture, fmt):
+    mp4 = outputs(lecture, "mc_mean_convergence")
+    before = digest(mp4.values())
+    run = render(lecture, "mc_mean_convergence", "--format", fmt)
+    assert run.returncode == 0, run.stderr
+    stem = "01_mc_mean_convergence--" + fmt
+    files = outputs(lecture, "mc_mean_convergence", stem)
+    sidecar = json.loads(files["json"].read_text())
+    assert sidecar["format"] == fmt and sidecar["cache_key"] != json.loads(
+        mp4["json"].read_text())["cache_key"]
+    clip = files["mp4"].with_suffix("." + fmt)
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        frames = sum(1 for _ in container.decode(stream))
+        rate = float(stream.guessed_rate or stream.average_rate)
+        assert (stream.width, stream.height) == (854, 480)
+    assert abs(rate - 15) < 0.5
+    mp4_duration = json.loads(mp4["json"].read_text())["duration_s"]
+    assert abs(frames / 15 - mp4_duration) <= 2 / 15
+    assert abs(sidecar["duration_s"] - mp4_duration) <= 2 / 15
+    assert files["png"].exists() and files["vtt"].exists()
+    assert digest(mp4.values()) == before
+    again = render(lecture, "mc_mean_convergence", "--format", fmt)
+    assert "cached" in again.stdout and render(lecture, "mc_mean_convergence").stdout.startswith(
+        "cached")
+
+
+def test_an_image_mobject_renders_with_the_pinned_pillow(tmp_path):
+    """Pillow 13 breaks Manim 0.22's ImageMobject (ValueError in Camera); the pin keeps 12."""
+    script = tmp_path / "image_scene.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from manim import ImageMobject, Scene\n"
+        "class Image(Scene):\n"
+        "    def construct(self):\n"
+        "        pixels = np.zeros((8, 8, 3), dtype=np.uint8)\n"
+        "        pixels[:, :4] = [255, 200, 0]\n"
+        "        self.add(ImageMobject(pixels).scale_to_fit_height(4))\n")
+    run = subprocess.run([str(ROOT / ".venv" / "bin" / "manim"), "-ql", "-s", "--media_dir",
+                          str(tmp_path / "m"), str(script), "Image"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    image, = (tmp_path / "m").rglob("Image*.png")
+    frame = np.asarray(Image.open(image).convert("RGB"), float)
+    middle = frame[frame.shape[0] // 2]
+    assert (np.abs(middle - [255, 200, 0]).sum(axis=1) < 30).sum() > 50  # the yellow half
 
 
 @pytest.mark.parametrize("scene_id", [s.id for s in SCENES])

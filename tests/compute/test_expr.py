@@ -1,4 +1,4 @@
-"""lecture/expr.py: the whitelist refuses everything else; NumPy and torch agree with math."""
+"""compute/expr.py: the whitelist refuses everything else; NumPy and torch agree with math."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecture.expr import ALLOWED_FUNCTIONS, ExpressionError, parse, to_latex
+from compute.expr import ALLOWED_FUNCTIONS, ExpressionError, parse, to_latex
 
 
 @pytest.mark.parametrize("source", [
@@ -66,3 +66,32 @@ def test_constants_broadcast_and_huge_powers_overflow_to_inf_not_hang():
 ])
 def test_latex_rendering(source, variables, latex):
     assert to_latex(parse(source, variables)) == latex
+
+
+@pytest.mark.parametrize(("spellings", "canonical"), [
+    (["x**2", "x ** 2", "(x**2)", "x**2.0"], "x**2"),
+    (["(x**2 + y**2) + 0.5*x*y**3", "x**2+y**2+.5*x*y**3"], "x**2 + y**2 + 0.5*x*y**3"),
+    (["a - (b - c)"], "a - (b - c)"),
+    (["(-x)**2"], "(-x)**2"),
+    (["-x**2", "-(x**2)"], "-x**2"),
+    (["2**-x", "2**(-x)"], "2**-x"),
+    (["x**y**z", "x**(y**z)"], "x**y**z"),
+    (["(x**y)**z"], "(x**y)**z"),
+    (["x/(y*z)"], "x/(y*z)"),
+    (["sin( x+1 )/2"], "sin(x + 1)/2"),
+])
+def test_one_canonical_spelling_that_parses_back_to_the_same_value(spellings, canonical):
+    variables = ("x", "y", "z", "a", "b", "c")
+    points = [np.array([0.7, 1.3]), np.array([1.1, 0.4]), np.array([0.9, 2.0]),
+              np.array([1.5, -0.5]), np.array([0.25, 3.0]), np.array([-1.0, 2.5])]
+    for text in spellings:
+        expression = parse(text, variables)
+        assert expression.source == canonical
+        np.testing.assert_allclose(parse(canonical, variables).numpy(*points),
+                                   expression.numpy(*points), rtol=1e-15)
+
+
+@pytest.mark.parametrize("source", ["1e999*x", "x + 1e16", "1" + "0" * 5000 + "*x"])
+def test_refuses_numbers_too_large_to_be_meant(source):
+    with pytest.raises(ExpressionError):
+        parse(source, ("x",))

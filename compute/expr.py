@@ -56,14 +56,26 @@ def _torch_functions() -> dict[str, Callable]:
 
 
 Evaluator = Callable[[dict[str, Any], dict[str, Callable], Callable], Any]
+MAX_CONSTANT = 1e15
+
+
+def _constant(node: ast.Constant) -> float:
+    """A literal number as a float; huge or non-finite literals (1e999) are refused."""
+    if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}")
+    try:
+        value = float(node.value)
+    except OverflowError:
+        value = float("inf")
+    if not abs(value) <= MAX_CONSTANT:
+        raise ExpressionError(f"numbers must be finite and at most {MAX_CONSTANT:g} in size")
+    return value
 
 
 def _compile(node: ast.AST, variables: Sequence[str]) -> Evaluator:
     """Turn one whitelisted node into a closure ``(env, functions, constant) -> value``."""
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-            raise ExpressionError(f"only numbers are allowed as constants, not {node.value!r}")
-        value = float(node.value)
+        value = _constant(node)
         return lambda env, fns, const: const(value)
     if isinstance(node, ast.Name):
         name = node.id
@@ -142,13 +154,43 @@ def parse(source: str, variables: Sequence[str]) -> Expression:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"not a valid expression ({exc.msg})") from None
+    except (ValueError, RecursionError, MemoryError):  # digit limits, deep nesting
+        raise ExpressionError("not a valid expression") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ExpressionError(f"expression has more than {MAX_NODES} parts")
-    return Expression(source.strip(), tuple(variables), _compile(tree.body, tuple(variables)))
+    evaluate = _compile(tree.body, tuple(variables))
+    return Expression(_canonical(tree.body), tuple(variables), evaluate)
 
 
 _PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.USub: 3, ast.UAdd: 3,
                ast.Pow: 4}
+_SYMBOLS = {ast.Add: " + ", ast.Sub: " - ", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+
+def _canonical(node: ast.AST, parent: int = 0) -> str:
+    """One spelling per expression tree: ``x ** 2``, ``x**2`` and ``(x**2)`` all give
+    ``x**2``; numbers print as the shortest float (``2.0`` is ``2``). Parentheses appear
+    only where Python's precedence needs them, so the text parses back to the same tree."""
+    if isinstance(node, ast.Constant):
+        text = repr(_constant(node))
+        return text[:-2] if text.endswith(".0") else text
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call):
+        return f"{node.func.id}({_canonical(node.args[0])})"
+    if isinstance(node, ast.UnaryOp):
+        text = ("-" if isinstance(node.op, ast.USub) else "+") + _canonical(node.operand, 3)
+        precedence = 3
+    else:
+        precedence = _PRECEDENCE[type(node.op)]
+        if isinstance(node.op, ast.Pow):  # right-associative; its exponent may be -x
+            left, right = _canonical(node.left, 5), _canonical(node.right, 3)
+        else:
+            left, right = _canonical(node.left, precedence), _canonical(node.right, precedence + 1)
+        text = left + _SYMBOLS[type(node.op)] + right
+    return f"({text})" if precedence < parent else text
+
+
 _LATEX_FUNCTIONS = {"sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "exp": r"\exp",
                     "log": r"\log", "tanh": r"\tanh", "sinh": r"\sinh", "cosh": r"\cosh",
                     "arctan": r"\arctan", "sigmoid": r"\sigma"}

@@ -1,0 +1,41 @@
+"""Test-only pause and crash points, opened by the environment variable LECTURE_TEST_FAULT.
+
+Tests must not guess with ``sleep`` when a render has reached a given moment. Instead they
+set ``LECTURE_TEST_FAULT=pause:<point>`` (or ``crash:<point>``); when a process reaches
+``checkpoint(<point>)`` it writes its pid into ``<folder>/at-<point>`` and then waits until
+it is signalled (or raises, for ``crash``). The test waits for that file to appear and then
+acts: kills the process, sends Ctrl-C, and so on. Without the variable a checkpoint costs
+one dictionary look-up.
+
+Points: ``frames`` (a scene has played some animations: partial movie files exist) and
+``commit`` (the first output file has been moved into place, the others not yet).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+__all__ = ["WORK_DIR_VARIABLE", "checkpoint"]
+
+VARIABLE = "LECTURE_TEST_FAULT"
+WORK_DIR_VARIABLE = "LECTURE_WORK_DIR"
+"""Set by the worker to its private folder, where a scene's checkpoint writes its marker."""
+
+
+def checkpoint(point: str, folder: Path | None = None) -> None:
+    """Pause or crash here if LECTURE_TEST_FAULT asks for this point; else do nothing."""
+    action, _, wanted = os.environ.get(VARIABLE, "").partition(":")
+    if wanted != point:
+        return
+    if action == "crash":
+        raise RuntimeError(f"fault injected at '{point}' (LECTURE_TEST_FAULT)")
+    if action == "pause":
+        folder = Path(folder or os.environ[WORK_DIR_VARIABLE])
+        marker = folder / f"at-{point}"
+        partial = marker.with_suffix(".partial")
+        partial.write_text(str(os.getpid()))
+        os.replace(partial, marker)  # whole, so a reader never sees an empty pid
+        while True:
+            signal.pause()  # until a signal ends this process (or its handler raises)

@@ -1,0 +1,157 @@
+"""Run render jobs in worker processes on this machine, and stop cleanly when asked.
+
+Each job gets a private work folder and a ``python -m lecture.worker`` process in its own
+process group (so a terminal's Ctrl-C reaches only this parent, which decides). When a
+worker succeeds, its files are moved in by :func:`lecture.staging.commit`; when it fails
+or is stopped, its folder is rolled back and removed. On SIGINT or SIGTERM no new job
+starts, running workers are sent SIGTERM, and the run reports what finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lecture.jobs import ROOT, Job
+from lecture.staging import WorkFolder, commit
+
+__all__ = ["Outcome", "describe_stop", "render_locally"]
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+POLL_SECONDS = 0.05
+GRACE_SECONDS = 20.0  # a stopped worker that has not exited by then is killed
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    status: str  # "rendered", "failed", "stopped" or "not started"
+    seconds: float = 0.0
+    exit_code: int | None = None
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: subprocess.Popen
+    work: WorkFolder
+    start: float
+
+
+class _StopFlag:
+    """SIGINT/SIGTERM handlers that only record the signal; the loop acts on it."""
+
+    def __init__(self) -> None:
+        self.signum = 0
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _StopFlag:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._record)
+        return self
+
+    def _record(self, signum: int, _frame: object) -> None:
+        self.signum = self.signum or signum
+
+    def __exit__(self, *_: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+
+def _start(job: Job) -> _Running:
+    work = WorkFolder.create(job.media / ".work", job.stem)
+    job.log.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"scene": job.scene.id, "params": job.params.as_dict(), "quality": job.quality,
+               "format": job.fmt, "media_dir": str(job.media), "work": str(work.path),
+               "stem": job.stem, "cache_key": job.cache_key, "log": str(job.log),
+               "parent": os.getpid(),
+               "progress_bar": "display" if sys.stderr.isatty() else "none"}
+    # Parallelism is across scenes: one thread per worker keeps torch and BLAS from
+    # oversubscribing the cores when several workers run side by side.
+    env = {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}
+    process = subprocess.Popen([sys.executable, "-m", "lecture.worker", json.dumps(payload)],
+                               cwd=ROOT, env=env, process_group=0, pass_fds=(work.lock_fd,),
+                               stdin=subprocess.DEVNULL)
+    return _Running(job, process, work, time.perf_counter())
+
+
+def _finish(run: _Running, code: int) -> Outcome:
+    """Move a finished render in (or roll back a failed one) and free its folder."""
+    staged = run.work.path / "out"
+    try:
+        if code == 0:
+            commit(staged, run.job.out_dir, run.work.path)
+    finally:
+        run.work.release()
+    status = "rendered" if code == 0 else "failed"
+    return Outcome(run.job, status, time.perf_counter() - run.start, code)
+
+
+def _stop(running: list[_Running]) -> list[Outcome]:
+    for run in running:
+        _signal_group(run.process, signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_SECONDS
+    outcomes = []
+    for run in running:
+        try:
+            run.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal_group(run.process, signal.SIGKILL)
+            run.process.wait()
+        run.work.release()
+        outcomes.append(Outcome(run.job, "stopped", time.perf_counter() - run.start,
+                                run.process.returncode))
+    return outcomes
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def render_locally(jobs: list[Job], workers: int,
+                   on_finish: Callable[[Outcome], None] = lambda outcome: None
+                   ) -> tuple[list[Outcome], int]:
+    """Render ``jobs`` with up to ``workers`` processes at once.
+
+    Returns every job's outcome (in the order they ended, then the unstarted ones) and the
+    signal that stopped the run (0 if none). ``on_finish`` is called as each job ends.
+    """
+    pending, running, outcomes = list(jobs), [], []
+    with _StopFlag() as stop:
+        try:
+            while (pending or running) and not stop.signum:
+                while pending and len(running) < workers and not stop.signum:
+                    running.append(_start(pending.pop(0)))
+                for run in [r for r in running if r.process.poll() is not None]:
+                    running.remove(run)
+                    outcomes.append(_finish(run, run.process.returncode))
+                    on_finish(outcomes[-1])
+                if running:
+                    time.sleep(POLL_SECONDS)
+        finally:  # a signal, or an error such as a full disk: stop the rest cleanly
+            outcomes += _stop(running)
+            outcomes += [Outcome(job, "not started") for job in pending]
+    return outcomes, stop.signum
+
+
+def describe_stop(outcomes: list[Outcome], signum: int) -> str:
+    """One line for the terminal: what finished and what did not."""
+    def names(status: str) -> str:
+        return ", ".join(o.job.scene.id for o in outcomes if o.status == status) or "none"
+
+    done = sum(o.status == "rendered" for o in outcomes)
+    return (f"interrupted by {signal.Signals(signum).name}: {done} of {len(outcomes)} clips "
+            f"rendered ({names('rendered')}); stopped: {names('stopped')}; "
+            f"not started: {names('not started')}")

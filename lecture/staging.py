@@ -1,0 +1,134 @@
+"""Private work folders and the all-or-nothing move of a clip's files into media/lecture/.
+
+A render writes into its own folder under ``media/.work``; nothing in ``media/lecture/``
+changes until every file of the clip is finished. Then :func:`commit` moves them in as one
+transaction:
+
+1. hard links of the files it will replace (or delete) go into ``<work>/backup``;
+2. a journal naming every target is written (atomically);
+3. each file is moved in with ``os.replace``, the sidecar last, and stale files of the
+   same stem that this render does not produce (an old ``.srt``) are removed;
+4. the journal is deleted: the transaction is done.
+
+A process killed during step 3 leaves the journal behind. :func:`recover` (run by the
+next render on every abandoned folder, and at once by the parent when a commit of its own
+fails) puts the backups back, so an interrupted render leaves the earlier files exactly
+as they were. A folder is abandoned when nobody holds the lock on its ``lock`` file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lecture import faults
+
+__all__ = ["OUTPUT_SUFFIXES", "WorkFolder", "clean_stale", "commit", "recover"]
+
+OUTPUT_SUFFIXES = (".mp4", ".webm", ".gif", ".png", ".srt", ".vtt", ".json")
+"""Every file a render may write for a stem; a new render replaces or removes each one."""
+ORPHAN_SECONDS = 3600  # a folder with no lock file yet is being created, unless this old
+
+
+@dataclass
+class WorkFolder:
+    """A private folder under ``root`` whose lock is held while ``lock_fd`` is open."""
+
+    path: Path
+    lock_fd: int
+
+    @classmethod
+    def create(cls, root: Path, stem: str) -> WorkFolder:
+        root.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f"{stem}-", dir=root))
+        lock_fd = os.open(path / "lock", os.O_CREAT | os.O_WRONLY, 0o644)
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        return cls(path, lock_fd)
+
+    def release(self) -> None:
+        """Remove the folder (rolling back a commit cut short) and drop the lock."""
+        if self.lock_fd >= 0:
+            recover(self.path)
+            os.close(self.lock_fd)
+            self.lock_fd = -1
+
+
+def commit(staged: Path, out_dir: Path, work: Path) -> list[Path]:
+    """Move every file in ``staged`` into ``out_dir`` as one transaction (sidecar last).
+
+    Files of the same stem with another suffix in OUTPUT_SUFFIXES are removed. Returns the
+    paths written.
+    """
+    files = sorted(staged.iterdir(), key=lambda p: (p.suffix == ".json", p.name))
+    stem = files[-1].stem
+    names = [f.name for f in files]
+    stale = [stem + s for s in OUTPUT_SUFFIXES if stem + s not in names]
+    targets = [n for n in names + stale if (out_dir / n).exists()]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    backup = work / "backup"
+    backup.mkdir()
+    for name in targets:
+        try:
+            os.link(out_dir / name, backup / name)
+        except OSError:  # a file system without hard links
+            shutil.copy2(out_dir / name, backup / name)
+    _write_json(work / "journal.json", {"out_dir": str(out_dir), "files": names + stale})
+    for index, path in enumerate(files):
+        os.replace(path, out_dir / path.name)
+        if index == 0:
+            faults.checkpoint("commit", work)
+    for name in stale:
+        (out_dir / name).unlink(missing_ok=True)
+    (work / "journal.json").unlink()
+    return [out_dir / n for n in names]
+
+
+def recover(work: Path) -> None:
+    """Undo a commit that did not finish (put the backups back), then remove ``work``."""
+    journal = work / "journal.json"
+    if journal.exists():
+        record = json.loads(journal.read_text(encoding="utf-8"))
+        out_dir = Path(record["out_dir"])
+        for name in record["files"]:
+            saved = work / "backup" / name
+            if saved.exists():
+                os.replace(saved, out_dir / name)
+            else:  # the file did not exist before this render
+                (out_dir / name).unlink(missing_ok=True)
+        journal.unlink()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def clean_stale(root: Path) -> None:
+    """Recover and remove every folder under ``root`` whose owner is gone."""
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        lock = folder / "lock"
+        if not lock.exists():
+            if time.time() - folder.stat().st_mtime > ORPHAN_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+            continue
+        fd = os.open(lock, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live render owns it
+        else:
+            recover(folder)
+        finally:
+            os.close(fd)
+
+
+def _write_json(path: Path, value: object) -> None:
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(value), encoding="utf-8")
+    os.replace(partial, path)
