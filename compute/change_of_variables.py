@@ -41,7 +41,11 @@ __all__ = [
     "jacobian_field",
     "jacobians_at",
     "linear_1d",
+    "linear_map",
+    "map_extent",
     "map_points",
+    "pick_squares",
+    "rotation",
     "sampled_z_range",
     "tanh_like",
     "transformed_density",
@@ -57,6 +61,20 @@ EDGE_MARGIN = 0.005
 """Fraction of the image range left out at each end of the tanh scene's ``y_grid``."""
 
 UNIT_SQUARE = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+
+
+def rotation(theta_deg: float) -> np.ndarray:
+    """The 2x2 counter-clockwise rotation by ``theta_deg`` degrees."""
+    theta = np.deg2rad(theta_deg)
+    return np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+
+
+def linear_map(theta_deg: float, scale: Sequence[float],
+               A: Sequence[Sequence[float]] | np.ndarray | None) -> np.ndarray:
+    """``A`` if given, else ``R(theta) diag(scale)``: stretch first, then rotate."""
+    if A is not None:
+        return np.array(A, dtype=float)
+    return rotation(theta_deg) @ np.diag(np.asarray(scale, dtype=float))
 
 
 def _normal_pdf(x: np.ndarray, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
@@ -164,6 +182,16 @@ class MonotoneTransform:
     z_grid: np.ndarray = internal()  # g^-1(y_grid)
     z_samples: np.ndarray = internal()  # shape: (n_samples,)
     y_samples: np.ndarray = internal()  # g(z_samples)
+
+    @property
+    def steepest(self) -> int:
+        """Index into y_grid where g is steepest: |dz/dy| smallest, draws spread thinnest."""
+        return int(np.argmin(self.jacobian_factor))
+
+    @property
+    def flattest(self) -> int:
+        """Index into y_grid where g is flattest: |dz/dy| largest, draws pile up."""
+        return int(np.argmax(self.jacobian_factor))
 
 
 def sampled_z_range(n_samples: int, seed: int) -> tuple[float, float]:
@@ -309,6 +337,40 @@ class Grid2D:
     unit_square_image: np.ndarray  # shape: (4, 2), A applied to (0,0), (1,0), (1,1), (0,1)
     samples: np.ndarray = internal()  # shape: (n_samples, 2), N(0, I)
     transformed_samples: np.ndarray = internal()  # shape: (n_samples, 2), samples @ A.T
+    theta_deg: float = internal()
+    scale: tuple[float, float] = internal()
+    given: bool = internal()  # A was given directly, not built from theta and scale
+
+    def stages(self) -> list[tuple[str, float]]:
+        """The moves that build the map, each with the progress at which it ends.
+
+        ``("stretch", 1)`` then ``("rotate", 2)`` for R(theta) diag(scale), leaving out a
+        move that is the identity; ``("apply", 1)`` for a given A (or the identity).
+        """
+        if self.given:
+            return [("apply", 1.0)]
+        moves = ([("stretch", 1.0)] if tuple(self.scale) != (1.0, 1.0) else []) \
+            + ([("rotate", 2.0)] if self.theta_deg % 360 != 0 else [])
+        return moves or [("apply", 1.0)]
+
+    def start(self) -> float:
+        """Progress at which the first move begins (past a stretch that is the identity)."""
+        return 1.0 if self.stages()[0][0] == "rotate" else 0.0
+
+    def matrix_at(self, progress: float) -> np.ndarray:
+        """The map part way: I to A along the stages (a closed form of progress)."""
+        final = self.stages()[-1][1]
+        if progress >= final:
+            return self.A
+        if self.given:
+            return (1 - progress) * np.eye(2) + progress * self.A
+        if progress <= 1:
+            return np.diag(1 + progress * (np.array(self.scale) - 1))
+        return rotation(self.theta_deg * (progress - 1)) @ np.diag(self.scale)
+
+    def square_at(self, progress: float) -> np.ndarray:
+        """The unit square's corners under :meth:`matrix_at`, shape (4, 2)."""
+        return UNIT_SQUARE @ self.matrix_at(progress).T
 
 
 def grid_2d(
@@ -338,12 +400,7 @@ def grid_2d(
     ValueError
         If the matrix is not 2x2 or is singular (``det A = 0`` has no density).
     """
-    if A is None:
-        theta = np.deg2rad(theta_deg)
-        rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
-        matrix = rotation @ np.diag(np.asarray(scale, dtype=float))
-    else:
-        matrix = np.array(A, dtype=float)
+    matrix = linear_map(theta_deg, scale, A)
     if matrix.shape != (2, 2):
         raise ValueError(f"A must be a 2x2 matrix, got shape {matrix.shape}")
     det = float(np.linalg.det(matrix))
@@ -357,6 +414,9 @@ def grid_2d(
         unit_square_image=UNIT_SQUARE @ matrix.T,
         samples=samples,
         transformed_samples=samples @ matrix.T,
+        theta_deg=float(theta_deg),
+        scale=(float(scale[0]), float(scale[1])),
+        given=A is not None,
     )
 
 
@@ -377,6 +437,65 @@ class JacobianField:
     x2: np.ndarray  # shape: (resolution,)
     det_jacobian: np.ndarray  # shape: (resolution, resolution), signed
     jacobians: np.ndarray = internal()  # shape: (resolution, resolution, 2, 2), J[r, c] = dy_r/dx_c
+    map_exprs: tuple[str, str] = internal()
+    image_low: np.ndarray = internal()  # shape: (2,), corner of the map's image of the domain
+    image_high: np.ndarray = internal()  # shape: (2,), on an EXTENT_POINTS mesh
+    picked: tuple[tuple[int, int], ...] = internal()  # grid indices of the three small squares
+
+    def image_of(self, points: np.ndarray) -> np.ndarray:
+        """The map applied to points of shape (N, 2)."""
+        return map_points(self.map_exprs, points)
+
+    def predicted_square(self, ij: tuple[int, int], side: float) -> np.ndarray:
+        """Corners (4, 2) of what J predicts for the square of ``side`` centred on grid point
+        ``ij``: ``f(c) + J (corner - c)``, a parallelogram."""
+        i, j = ij
+        centre = self.image_of(np.array([[self.x1[i], self.x2[j]]]))[0]
+        return centre + side * ((UNIT_SQUARE - 0.5) @ self.jacobians[i, j].T)
+
+
+EXTENT_POINTS = 41
+"""Points per axis of the mesh on which the image's extent (the plot window) is measured."""
+
+
+def map_extent(map_exprs: Sequence[str], x_range: Sequence[float], y_range: Sequence[float],
+               points: int = EXTENT_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest (y1, y2) the map reaches on a ``points`` x ``points`` mesh of the
+    domain (NaN where it is not finite there)."""
+    mesh = np.meshgrid(np.linspace(x_range[0], x_range[1], points),
+                       np.linspace(y_range[0], y_range[1], points))
+    image = map_points(map_exprs, np.stack([m.ravel() for m in mesh], axis=1))
+    if not np.all(np.isfinite(image)):
+        return np.full(2, np.nan), np.full(2, np.nan)
+    return image.min(axis=0), image.max(axis=0)
+
+
+def pick_squares(x1: np.ndarray, x2: np.ndarray, det_jacobian: np.ndarray,
+                 map_exprs: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """Grid indices of three points for small squares: large, small and middling |det J|.
+
+    Candidates sit at 20%, 50% and 80% of each axis. After the largest |det J|, each pick
+    is the candidate (of the smallest, then of the middle band of |det J|) whose image lies
+    farthest from the images already picked, so the bent squares do not pile up.
+    """
+    n1, n2 = len(x1), len(x2)
+    candidates = [(i, j) for i in sorted({round(f * (n1 - 1)) for f in (0.2, 0.5, 0.8)})
+                  for j in sorted({round(f * (n2 - 1)) for f in (0.2, 0.5, 0.8)})]
+    size = {ij: abs(det_jacobian[ij]) for ij in candidates}
+    image = dict(zip(candidates, map_points(
+        map_exprs, np.array([[x1[i], x2[j]] for i, j in candidates]))))
+    low, high = min(size.values()), max(size.values())
+    picks = [max(candidates, key=size.get)]
+
+    def farthest(pool: list[tuple[int, int]]) -> tuple[int, int]:
+        return max(pool, key=lambda ij: min(np.linalg.norm(image[ij] - image[q]) for q in picks))
+
+    rest = [ij for ij in candidates if ij not in picks]
+    picks.append(farthest([ij for ij in rest if size[ij] <= low + 0.05 * (high - low)] or rest))
+    rest = [ij for ij in rest if ij not in picks]
+    band = [ij for ij in rest if low + 0.25 * (high - low) <= size[ij] <= low + 0.75 * (high - low)]
+    picks.append(farthest(band or rest))
+    return tuple((int(i), int(j)) for i, j in picks)
 
 
 def _parse_map(map_exprs: Sequence[str]) -> tuple[Expression, Expression]:
@@ -450,10 +569,16 @@ def jacobian_field(
         x1_bad, x2_bad = points[bad][0]
         raise NotComputable(f"the Jacobian is not finite at (x1, x2) = "
                             f"({x1_bad:.4g}, {x2_bad:.4g})")
-    det = jacobians[:, 0, 0] * jacobians[:, 1, 1] - jacobians[:, 0, 1] * jacobians[:, 1, 0]
+    det = (jacobians[:, 0, 0] * jacobians[:, 1, 1]
+           - jacobians[:, 0, 1] * jacobians[:, 1, 0]).reshape(resolution, resolution)
+    image_low, image_high = map_extent(map_exprs, x_range, y_range)
     return JacobianField(
         x1=x1,
         x2=x2,
-        det_jacobian=det.reshape(resolution, resolution),
+        det_jacobian=det,
         jacobians=jacobians.reshape(resolution, resolution, 2, 2),
+        map_exprs=(map_exprs[0], map_exprs[1]),
+        image_low=image_low,
+        image_high=image_high,
+        picked=pick_squares(x1, x2, det, map_exprs),
     )

@@ -233,10 +233,16 @@ def _latex(node: ast.AST, parent: int = 0) -> str:
     return rf"\left({text}\right)" if precedence < parent else text
 
 
-def to_latex(expression: Expression) -> str:
+def to_latex(expression: Expression, names: dict[str, str] | None = None) -> str:
     """LaTeX for a parsed expression, parenthesised only where precedence needs it.
+
+    ``names`` renames variables in the output (``{"x": "z"}`` writes g(z) for g(x)).
 
     >>> to_latex(parse("x1**2 + 0.5*x2", ("x1", "x2")))
     'x_{1}^{2} + 0.5 \\cdot x_{2}'
     """
-    return _latex(ast.parse(expression.source, mode="eval").body)
+    tree = ast.parse(expression.source, mode="eval")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and names:
+            node.id = names.get(node.id, node.id)
+    return _latex(tree.body)

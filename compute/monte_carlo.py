@@ -149,6 +149,12 @@ class ConcentrationCurves:
     hist_edges: np.ndarray = internal()  # shape (B+1,) bins of the sample mean, mu +- k eps
     hist_fraction: np.ndarray = internal()  # shape (K, B) fraction of trials per bin
 
+    @property
+    def miss_bins(self) -> np.ndarray:
+        """shape (B,): the bins beyond mu +- eps, whose trials missed by at least eps."""
+        centres = 0.5 * (self.hist_edges[1:] + self.hist_edges[:-1])
+        return np.abs(centres - self.mu) > self.eps
+
 
 def _mean_bins(mu: float, variance: float, eps: float, n_min: int) -> np.ndarray:
     """Bin edges for the spread of sample means: wide enough for the first checkpoint,

@@ -1,18 +1,34 @@
-"""The lecture's table of contents: sections, scenes, their order, titles and parameters.
+"""The lecture's table of contents: every section and scene, written once.
 
-Scene ids, numbers and section ids follow the spec (LECTURE_SPEC.md section 4). Only
-scenes that are built are listed; the numbering leaves room for the rest.
+A scene's id, number, section, title and one-line summary live here and nowhere else.
+Everything else reads them: the parameters (``params``), the scene file
+``scenes/<section>/<id>.py`` with its class named after the id, the title on screen, the
+sidecar, ``--list`` and the README. Ids and numbers follow LECTURE_SPEC.md section 4.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from lecture.params import SceneParams
+from lecture.params import ParamError, SceneParams
 from lecture.sections import change_of_variables as cov
 from lecture.sections import monte_carlo as mc
 
-__all__ = ["SCENES", "SECTIONS", "SceneEntry", "entry", "resolve_targets"]
+__all__ = ["SCENES", "SECTIONS", "SceneEntry", "Section", "entry", "resolve_targets", "section"]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    code: str  # the lecture source's numbering, "D.1"
+    title: str
+
+    @property
+    def heading(self) -> str:
+        return f"{self.code} {self.title}"
 
 
 @dataclass(frozen=True)
@@ -20,8 +36,8 @@ class SceneEntry:
     id: str
     number: int  # place in the lecture, 1-based
     section: str
-    title: str
-    class_name: str  # in scenes/<section>.py
+    title: str  # shown on screen, in the sidecar, --list and the README
+    summary: str  # one line: what the clip shows
     params: type[SceneParams]
 
     @property
@@ -30,32 +46,80 @@ class SceneEntry:
 
     @property
     def module(self) -> str:
-        return f"scenes.{self.section}"
+        """The scene's module, ``scenes.<section>.<id>``."""
+        return f"scenes.{self.section}.{self.id}"
+
+    @property
+    def class_name(self) -> str:
+        """The scene class: the id in CamelCase (``cov_grid_2d`` -> ``CovGrid2d``)."""
+        return "".join(part.capitalize() for part in self.id.split("_"))
+
+    def facts(self) -> dict[str, Any]:
+        """What the catalog says of this scene (part of its cache key)."""
+        return {"id": self.id, "number": self.number, "section": self.section,
+                "title": self.title, "summary": self.summary}
+
+    @contextmanager
+    def _naming(self) -> Iterator[None]:
+        try:
+            yield
+        except ParamError as exc:
+            exc.scene = self.id
+            raise
+
+    def resolve(self, overrides: Mapping[str, Any]) -> SceneParams:
+        """Defaults updated by ``overrides``, checked; a ParamError names this scene."""
+        with self._naming():
+            return self.params.resolve(overrides)
+
+    def computed(self, params: SceneParams) -> Any:
+        """``params.computed()``: the result, or a ParamError naming this scene."""
+        with self._naming():
+            return params.computed()
 
 
-SECTIONS: dict[str, str] = {
-    "monte_carlo": "D.1 Random variables, Monte Carlo and concentration",
-    "change_of_variables": "D.2 Change of variables and Jacobians",
-}
+SECTIONS: tuple[Section, ...] = (
+    Section("monte_carlo", "D.1", "Random variables, Monte Carlo and concentration"),
+    Section("change_of_variables", "D.2", "Change of variables and Jacobians"),
+)
 
 SCENES: tuple[SceneEntry, ...] = (
     SceneEntry("mc_mean_convergence", 1, "monte_carlo", "Monte Carlo: the running mean",
-               "McMeanConvergence", mc.MeanConvergenceParams),
+               "The running mean of one stream of normal draws closes in on mu inside its "
+               "95% band, whose width falls like 1/sqrt(N).",
+               mc.MeanConvergenceParams),
     SceneEntry("mc_nonlinear_expectation", 2, "monte_carlo",
-               "Monte Carlo for a nonlinear expectation", "McNonlinearExpectation",
+               "Monte Carlo for a nonlinear expectation",
+               "A running estimate of E[f(X)] converges to the quadrature value, its error "
+               "again falling like 1/sqrt(N).",
                mc.NonlinearExpectationParams),
-    SceneEntry("mc_concentration", 3, "monte_carlo", "Concentration: how unlikely is a big miss?",
-               "McConcentration", mc.ConcentrationParams),
+    SceneEntry("mc_concentration", 3, "monte_carlo",
+               "Concentration: how often is the mean far off?",
+               "Over many repeated trials, how often the mean misses by eps, against the "
+               "Chebyshev and Hoeffding bounds.",
+               mc.ConcentrationParams),
     SceneEntry("cov_linear_1d", 4, "change_of_variables", "Change of variables: Y = aX + b",
-               "CovLinear1D", cov.Linear1DParams),
+               "Normal draws stretched and shifted: the histogram widens and sinks, and "
+               "p_Y by formula meets p_X rescaled by |dx/dy|.",
+               cov.Linear1DParams),
     SceneEntry("cov_tanh", 5, "change_of_variables", "A nonlinear change of variables",
-               "CovTanh", cov.MonotoneTransformParams),
-    SceneEntry("cov_grid_2d", 6, "change_of_variables", "A linear map of the plane: areas and det A",
-               "CovGrid2D", cov.Grid2DParams),
+               "Gaussian draws pushed through a monotone curve pile up where it is flat; "
+               "|dz/dy| blows up there and so does p_Y.",
+               cov.MonotoneTransformParams),
+    SceneEntry("cov_grid_2d", 6, "change_of_variables", "A linear map of the plane",
+               "A grid, the unit square and Gaussian draws under A = R(theta) S: areas "
+               "scale by |det A| and the density by its inverse.",
+               cov.Grid2DParams),
     SceneEntry("cov_jacobian_field", 7, "change_of_variables",
-               "A nonlinear map of the plane: the Jacobian field", "CovJacobianField",
+               "A nonlinear map: the Jacobian field",
+               "A curved map bends the grid; up close it is J, and |det J| over the domain "
+               "is drawn as a heat map.",
                cov.JacobianFieldParams),
 )
+
+
+def section(section_id: str) -> Section:
+    return next(s for s in SECTIONS if s.id == section_id)
 
 
 def entry(scene_id: str) -> SceneEntry:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tomllib
 from pathlib import Path
@@ -126,9 +127,9 @@ def media_dir() -> Path:
 
 def list_catalog() -> str:
     lines = []
-    for section, title in SECTIONS.items():
-        lines.append(f"{section}: {title}")
-        for scene in (s for s in SCENES if s.section == section):
+    for section in SECTIONS:
+        lines.append(f"{section.id}: {section.heading}")
+        for scene in (s for s in SCENES if s.section == section.id):
             lines.append(f"  {scene.number:02d} {scene.id}: {scene.title}")
             for field in scene.params.fields():
                 kind = field.metadata["kind"]
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs = plan_jobs(args.targets, overrides, args.quality, args.format, media)
         for job in jobs:  # values that pass every check yet have no finite answer
             if args.force or not job.is_cached():
-                job.params.computed()
+                job.scene.computed(job.params)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -181,4 +182,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `./render.sh --list | head` ends quietly
     sys.exit(main())

@@ -6,8 +6,10 @@ is shared by the command line and anything else that renders (a job is plain dat
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -16,26 +18,79 @@ from typing import Any
 from lecture.catalog import SCENES, SECTIONS, SceneEntry, resolve_targets
 from lecture.params import SceneParams
 
-__all__ = ["FORMATS", "Job", "QUALITY_DIRS", "ROOT", "UsageError", "plan_jobs"]
+__all__ = [
+    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "UsageError", "code_digest", "code_files",
+    "plan_jobs",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 QUALITY_DIRS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
 FORMATS = ("mp4", "webm", "gif")
-# Files whose content decides what a scene's clip looks like, besides its section's own.
-SHARED_CODE = ("compute/results.py", "scenes/theme.py", "compute/expr.py", "lecture/params.py",
-               "lecture/worker.py", "lecture/captions.py", "manim.cfg")
+PACKAGES = ("compute", "lecture", "scenes")
+# Besides what the scene and its parameters import: the process that renders, its
+# captions, and Manim's settings. The catalog itself is read as the entry's facts.
+RENDER_FILES = ("lecture/worker.py", "lecture/captions.py", "manim.cfg")
+NOT_FOLLOWED = ("lecture.catalog",)
 
 
 class UsageError(Exception):
     """Bad input that is not a parameter value (an unknown target, a bad flag): exit 2."""
 
 
-def code_digest(scene: SceneEntry) -> str:
-    files = [f"compute/{scene.section}.py", f"scenes/{scene.section}.py",
-             f"lecture/sections/{scene.section}.py", *SHARED_CODE]
-    digest = hashlib.sha256()
-    for name in files:
-        digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
+def module_file(module: str) -> Path | None:
+    """The project file of a dotted module name, or None if it is not the project's."""
+    if module.split(".")[0] not in PACKAGES:
+        return None
+    path = ROOT.joinpath(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_modules(file: Path) -> set[str]:
+    """Every module a file imports (at any depth of its code), as dotted names."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(file.read_bytes())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def code_files(scene: SceneEntry) -> list[Path]:
+    """The project files a scene's clip depends on: the closure of what its scene module,
+    its parameters and the worker import, read statically (imports inside functions too).
+
+    The catalog is not followed (it imports every section); the entry's facts stand for it.
+    So editing one scene file re-renders that scene only; editing a section's compute or
+    parameter module re-renders that section; editing the theme, every scene.
+    """
+    todo = [scene.module, scene.params.__module__, "lecture.worker"]
+    seen: set[str] = set()
+    files: set[Path] = {ROOT / name for name in RENDER_FILES}
+    while todo:
+        module = todo.pop()
+        if module in seen or module in NOT_FOLLOWED:
+            continue
+        seen.add(module)
+        file = module_file(module)
+        if file is None:
+            continue
+        files.add(file)
+        todo.extend(imported_modules(file))
+        parts = module.split(".")  # a package's __init__ runs first
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))
+    return sorted(files)
+
+
+def code_digest(scene: SceneEntry, read: Callable[[Path], bytes] = Path.read_bytes) -> str:
+    """A digest of the scene's catalog facts and of every file in :func:`code_files`."""
+    digest = hashlib.sha256(json.dumps(scene.facts(), sort_keys=True).encode())
+    for file in code_files(scene):
+        digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + read(file))
     return digest.hexdigest()
 
 
@@ -91,9 +146,10 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     except KeyError as exc:
         raise UsageError(
             f"{exc.args[0]}: not a scene or section id "
-            f"(sections: {', '.join(SECTIONS)}; scenes: {', '.join(s.id for s in SCENES)})"
+            f"(sections: {', '.join(s.id for s in SECTIONS)}; "
+            f"scenes: {', '.join(s.id for s in SCENES)})"
         ) from None
-    resolved = {scene.id: scene.params.resolve(overrides.get(scene.id, {})) for scene in SCENES
+    resolved = {scene.id: scene.resolve(overrides.get(scene.id, {})) for scene in SCENES
                 if scene.id in overrides or scene in scenes}
     manim_version = version("manim")
     jobs = []

@@ -17,7 +17,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from compute.expr import ExpressionError, parse
 from compute.results import NotComputable, non_finite_fields
@@ -255,9 +255,10 @@ def param(default: Any, kind: Any, help: str) -> Any:
 
 @dataclass(frozen=True)
 class SceneParams:
-    """Base of every scene's parameters. Subclasses add fields with :func:`param`."""
+    """Base of every scene's parameters. Subclasses add fields with :func:`param`.
 
-    scene_id: ClassVar[str] = ""
+    A ParamError raised here names the parameter; the catalog entry adds the scene's id.
+    """
 
     def check(self) -> None:
         """Checks across fields; raise ParamError naming the field at fault."""
@@ -287,12 +288,10 @@ class SceneParams:
                       "choose values of a more moderate size")
         changed = [f.name for f in self.fields() if getattr(self, f.name) != f.default]
         if not changed:
-            raise RuntimeError(f"{self.scene_id}: the defaults do not compute: {reason}")
+            raise RuntimeError(f"{type(self).__name__}: the defaults do not compute: {reason}")
         others = ", ".join(f"{name} = {show(getattr(self, name))}" for name in changed[1:])
-        error = ParamError(changed[0], getattr(self, changed[0]),
-                           f"together with {others}, {reason}" if others else reason,
-                           self.scene_id)
-        raise error from None
+        raise ParamError(changed[0], getattr(self, changed[0]),
+                         f"together with {others}, {reason}" if others else reason) from None
 
     @classmethod
     def fields(cls) -> tuple[dataclasses.Field, ...]:
@@ -306,22 +305,14 @@ class SceneParams:
         for name, raw in overrides.items():
             if name not in known:
                 allowed = "unknown parameter; known: " + ", ".join(known)
-                raise ParamError(name, raw, allowed, cls.scene_id)
+                raise ParamError(name, raw, allowed)
             try:
                 values[name] = known[name].metadata["kind"].coerce(raw)
             except ValueError as exc:
-                raise ParamError(name, raw, str(exc), cls.scene_id) from None
+                raise ParamError(name, raw, str(exc)) from None
         resolved = cls(**values)
-        resolved.run_check(resolved.check)
+        resolved.check()
         return resolved
-
-    def run_check(self, check) -> None:
-        """Run one of the checks, naming this scene in any ParamError."""
-        try:
-            check()
-        except ParamError as exc:
-            exc.scene = self.scene_id
-            raise
 
     def as_dict(self) -> dict[str, Any]:
         """Every resolved value, as JSON/TOML-friendly lists and scalars."""

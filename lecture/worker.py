@@ -86,7 +86,7 @@ def render_job(job: dict[str, Any]) -> None:
     from lecture.catalog import entry
 
     scene_entry = entry(job["scene"])
-    params = scene_entry.params.resolve(job["params"])
+    params = scene_entry.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
     configured = type(scene_class.__name__, (scene_class,), {"params": params})
     media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]

@@ -44,8 +44,6 @@ def _check_increasing(params: SceneParams, name: str) -> None:
 
 @dataclass(frozen=True)
 class Linear1DParams(SceneParams):
-    scene_id = "cov_linear_1d"
-
     a: float = param(2.0, Real(ge=-10, le=10), "slope of y = a x + b; 0.1 <= |a| <= 10")
     b: float = param(1.0, Real(ge=-10, le=10), "offset of y = a x + b")
     n_samples: int = param(10_000, SAMPLES, "draws of X ~ N(0, 1)")
@@ -65,8 +63,6 @@ class Linear1DParams(SceneParams):
 
 @dataclass(frozen=True)
 class MonotoneTransformParams(SceneParams):
-    scene_id = "cov_tanh"
-
     transform: str = param("tanh(x)", ExprKind(("x",)),
                            "y = g(x), strictly monotone on the range of the draws")
     n_samples: int = param(10_000, SAMPLES, "draws of Z ~ N(0, 1)")
@@ -99,8 +95,6 @@ class MonotoneTransformParams(SceneParams):
 
 @dataclass(frozen=True)
 class Grid2DParams(SceneParams):
-    scene_id = "cov_grid_2d"
-
     theta_deg: float = param(30.0, Real(ge=-360, le=360), "rotation R(theta), degrees")
     scale: tuple[float, float] = param((2.0, 1.0), Vector(2, bound=100),
                                        "stretch S = diag(scale), before R")
@@ -109,16 +103,10 @@ class Grid2DParams(SceneParams):
     n_samples: int = param(1000, Count(1, 10**5), "draws of N(0, I) carried by the map")
     seed: int = param(42, SEED, "seed of the local random stream")
 
-    def matrix(self) -> np.ndarray:
-        """The map: ``A`` if given, else ``R(theta) diag(scale)``."""
-        if self.A is not None:
-            return np.array(self.A, dtype=float)
-        theta = np.deg2rad(self.theta_deg)
-        rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
-        return rotation @ np.diag(self.scale)
-
     def check(self) -> None:
-        matrix = self.matrix()
+        from compute.change_of_variables import linear_map
+
+        matrix = linear_map(self.theta_deg, self.scale, self.A)
         high, low = np.linalg.svd(matrix, compute_uv=False)
         if not low >= max(MIN_STRETCH, high / MAX_CONDITION):
             name, value = ("A", self.A) if self.A is not None else ("scale", self.scale)
@@ -137,8 +125,6 @@ class Grid2DParams(SceneParams):
 
 @dataclass(frozen=True)
 class JacobianFieldParams(SceneParams):
-    scene_id = "cov_jacobian_field"
-
     map: tuple[str, str] = param(("x1**2 + 0.5*x2", "x1 + sin(x2)"), ExprList(2, ("x1", "x2")),
                                  "(y1, y2) as two expressions in x1, x2")
     x_range: tuple[float, float] = param((-2.0, 2.0), RANGE, "[low, high] of x1")
@@ -146,14 +132,12 @@ class JacobianFieldParams(SceneParams):
     resolution: int = param(30, Count(2, 200), "grid points per axis for det J")
 
     def check(self) -> None:
-        from compute.change_of_variables import map_points
+        from compute.change_of_variables import map_extent
 
         _check_increasing(self, "x_range")
         _check_increasing(self, "y_range")
-        mesh = np.meshgrid(np.linspace(*self.x_range, MAP_CHECK_POINTS),
-                           np.linspace(*self.y_range, MAP_CHECK_POINTS))
-        image = map_points(self.map, np.stack([m.ravel() for m in mesh], axis=1))
-        if not np.all(np.abs(image) <= MAX_IMAGE):  # also catches NaN
+        low, high = map_extent(self.map, self.x_range, self.y_range, MAP_CHECK_POINTS)
+        if not np.all(np.abs(np.concatenate([low, high])) <= MAX_IMAGE):  # also catches NaN
             raise ParamError("map", self.map, f"must be finite and within +-{MAX_IMAGE:g} on "
                                               "the whole x_range x y_range")
 

@@ -24,8 +24,6 @@ def _check_range(params: SceneParams) -> None:
 
 @dataclass(frozen=True)
 class MeanConvergenceParams(SceneParams):
-    scene_id = "mc_mean_convergence"
-
     mu: float = param(0.0, MEAN, "mean of the normal distribution sampled")
     sigma: float = param(1.0, STD, "its standard deviation")
     n_min: int = param(10, Count(2, 10**7), "first checkpoint (sample count)")
@@ -46,8 +44,6 @@ class MeanConvergenceParams(SceneParams):
 
 @dataclass(frozen=True)
 class NonlinearExpectationParams(SceneParams):
-    scene_id = "mc_nonlinear_expectation"
-
     f: str = param("x**2", ExprKind(("x",)), "the function whose expectation is estimated")
     mu: float = param(0.0, MEAN, "mean of X")
     sigma: float = param(1.0, STD, "standard deviation of X")
@@ -71,8 +67,6 @@ class NonlinearExpectationParams(SceneParams):
 
 @dataclass(frozen=True)
 class ConcentrationParams(SceneParams):
-    scene_id = "mc_concentration"
-
     distribution: str = param("uniform", Choice(("uniform", "bernoulli")),
                               "uniform on [0, 1], or bernoulli with success probability p")
     p: float = param(0.5, Real(gt=0, lt=1), "success probability (bernoulli only)")

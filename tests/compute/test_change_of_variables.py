@@ -29,6 +29,7 @@ from compute.change_of_variables import (
 from compute.results import keyframes
 
 DEFAULT_MAP = ("x1**2 + 0.5*x2", "x1 + sin(x2)")
+SOURCE_A = [[1.7321, -0.5], [1.0, 0.8660]]  # printed by the lecture source
 
 
 def global_rng_draws(seed: int, draw):
@@ -363,3 +364,88 @@ def test_jacobian_field_refuses_bad_maps():
         jacobian_field(("x + 1", "x2"), x_range=(-1.0, 1.0), y_range=(-1.0, 1.0), resolution=5)
     with pytest.raises(ValueError, match="2 expressions"):
         jacobian_field(("x1",), x_range=(-1.0, 1.0), y_range=(-1.0, 1.0), resolution=5)
+
+
+# --------------------------------------------------------------------------------------
+# What the scenes draw besides the keyframes: staged maps, picked squares, extents
+# --------------------------------------------------------------------------------------
+
+
+def shoelace(corners: np.ndarray) -> float:
+    x, y = corners[:, 0], corners[:, 1]
+    return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
+
+
+def test_staged_map_stretches_then_rotates():
+    result = grid_2d(30.0, (2.0, 1.0), None, 10, 42)
+    assert result.stages() == [("stretch", 1.0), ("rotate", 2.0)] and result.start() == 0.0
+    np.testing.assert_allclose(result.matrix_at(0.0), np.eye(2))
+    np.testing.assert_allclose(result.matrix_at(0.5), np.diag([1.5, 1.0]))
+    np.testing.assert_allclose(result.matrix_at(1.0), np.diag([2.0, 1.0]))
+    c, s = np.cos(np.pi / 12), np.sin(np.pi / 12)  # half of 30 degrees
+    np.testing.assert_allclose(result.matrix_at(1.5), [[2 * c, -s], [2 * s, c]], atol=1e-15)
+    np.testing.assert_allclose(result.matrix_at(2.0), SOURCE_A, atol=5e-5)
+    # Areas: 1, then the stretch's product, kept by the rotation; signed.
+    assert [shoelace(result.square_at(t)) for t in (0, 1, 1.5, 2)] == pytest.approx(
+        [1.0, 2.0, 2.0, 2.0])
+
+
+def test_staged_map_skips_identity_moves_and_interpolates_a_given_matrix():
+    rotate_only = grid_2d(90.0, (1.0, 1.0), None, 10, 42)
+    assert rotate_only.stages() == [("rotate", 2.0)] and rotate_only.start() == 1.0
+    np.testing.assert_allclose(rotate_only.matrix_at(2.0), [[0, -1], [1, 0]], atol=1e-15)
+    assert grid_2d(0.0, (1.0, 1.0), None, 10, 42).stages() == [("apply", 1.0)]
+    given = grid_2d(30.0, (2.0, 1.0), [[0.0, 1.0], [1.0, 0.0]], 10, 42)
+    assert given.stages() == [("apply", 1.0)]
+    np.testing.assert_allclose(given.matrix_at(0.25), [[0.75, 0.25], [0.25, 0.75]])
+    assert shoelace(given.square_at(1.0)) == pytest.approx(-1.0)  # a flip: det -1
+
+
+def closed_form_map(points: np.ndarray) -> np.ndarray:
+    x1, x2 = points[:, 0], points[:, 1]
+    return np.stack([x1**2 + 0.5 * x2, x1 + np.sin(x2)], axis=1)
+
+
+def test_field_maps_points_and_measures_its_extent_like_the_closed_form():
+    field = jacobian_field(DEFAULT_MAP, (-2.0, 2.0), (-2.0, 2.0), 30)
+    points = np.random.RandomState(0).uniform(-2, 2, (50, 2))
+    np.testing.assert_allclose(field.image_of(points), closed_form_map(points), rtol=1e-14)
+    mesh = np.stack([m.ravel() for m in np.meshgrid(np.linspace(-2, 2, 41),
+                                                    np.linspace(-2, 2, 41))], axis=1)
+    image = closed_form_map(mesh)
+    np.testing.assert_allclose(field.image_low, image.min(axis=0))
+    np.testing.assert_allclose(field.image_high, image.max(axis=0))
+
+
+def test_predicted_squares_are_the_linear_part_of_the_true_image():
+    field = jacobian_field(DEFAULT_MAP, (-2.0, 2.0), (-2.0, 2.0), 30)
+    for ij in field.picked:
+        centre = np.array([field.x1[ij[0]], field.x2[ij[1]]])
+        errors = []
+        for side in (0.1, 0.05):
+            corners = centre + side * (np.array([[0, 0], [1, 0], [1, 1], [0, 1]]) - 0.5)
+            predicted = field.predicted_square(ij, side)
+            errors.append(np.abs(predicted - closed_form_map(corners)).max())
+            area = abs(shoelace(predicted))
+            assert area == pytest.approx(side**2 * abs(field.det_jacobian[ij]), rel=1e-12)
+        assert errors[1] < 0.3 * errors[0]  # the gap shrinks like side^2
+
+
+def test_picked_squares_start_at_the_largest_stretch_and_differ():
+    field = jacobian_field(DEFAULT_MAP, (-2.0, 2.0), (-2.0, 2.0), 30)
+    candidates = [(i, j) for i in (6, 14, 23) for j in (6, 14, 23)]  # 20/50/80% of 0..29
+    magnitude = {ij: 2 * abs(field.x1[ij[0]] * np.cos(field.x2[ij[1]]) - 0.25)
+                 for ij in candidates}
+    assert len(set(field.picked)) == 3 and set(field.picked) <= set(candidates)
+    assert magnitude[field.picked[0]] == pytest.approx(max(magnitude.values()))
+    assert magnitude[field.picked[1]] <= min(magnitude.values()) + 0.05 * (
+        max(magnitude.values()) - min(magnitude.values()))
+
+
+def test_steepest_and_flattest_points_of_tanh_are_its_middle_and_its_edge():
+    result = tanh_like("tanh(x)", 10_000, 50, 42)
+    factor = 1 / (1 - result.y_grid**2)  # |dz/dy| in closed form
+    assert result.steepest == int(np.argmin(factor))
+    assert abs(result.y_grid[result.steepest]) == pytest.approx(np.abs(result.y_grid).min())
+    assert result.flattest in (0, len(result.y_grid) - 1)
+    assert factor[result.flattest] == pytest.approx(factor.max())

@@ -119,3 +119,12 @@ def test_histogram_tails_are_exactly_the_misses():
     tails = result.hist_fraction[:, np.abs(centres - 0.5) > 0.05].sum(axis=1)
     np.testing.assert_allclose(tails, result.empirical_prob, atol=1e-12)
     np.testing.assert_allclose(result.hist_fraction.sum(axis=1), 1.0)
+
+
+def test_miss_bins_are_the_bins_beyond_eps_and_hold_the_missing_trials():
+    curves = mc.concentration("uniform", 0.5, 0.05, 10, 200, 5, 400, 7)
+    centres = (curves.hist_edges[1:] + curves.hist_edges[:-1]) / 2
+    np.testing.assert_array_equal(curves.miss_bins, np.abs(centres - 0.5) > 0.05)
+    # mu +- eps fall on bin edges, so the miss bins hold exactly the trials that missed
+    np.testing.assert_allclose(curves.hist_fraction[:, curves.miss_bins].sum(axis=1),
+                               curves.empirical_prob, atol=1e-12)

@@ -48,8 +48,8 @@ def test_every_accepted_value_computes_finite_numbers(scene):
     @given(overrides_for(scene))
     def check(overrides):
         try:
-            params = scene.params.resolve(overrides)
-            result = params.computed()
+            params = scene.resolve(overrides)
+            result = scene.computed(params)
         except ParamError as refused:
             message = str(refused)
             assert refused.scene == scene.id and "\n" not in message and len(message) < 400

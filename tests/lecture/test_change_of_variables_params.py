@@ -14,7 +14,8 @@ import pytest
 
 from lecture import cli
 from lecture.jobs import Job, plan_jobs
-from lecture.catalog import SECTIONS, entry, resolve_targets
+from compute.change_of_variables import linear_map
+from lecture.catalog import entry, resolve_targets, section
 from lecture.params import Matrix, Optional, show
 from lecture.sections.change_of_variables import (
     Grid2DParams, JacobianFieldParams, Linear1DParams, MonotoneTransformParams,
@@ -133,12 +134,12 @@ def plan(target: str, overrides: dict, tmp_path: Path) -> list[Job]:
 
 
 def test_section_lists_four_scenes_in_lecture_order(tmp_path):
-    assert SECTIONS["change_of_variables"] == "D.2 Change of variables and Jacobians"
+    assert section("change_of_variables").heading == "D.2 Change of variables and Jacobians"
     jobs = plan("change_of_variables", {}, tmp_path)
     assert [job.stem for job in jobs] == [
         "04_cov_linear_1d", "05_cov_tanh", "06_cov_grid_2d", "07_cov_jacobian_field"]
     assert [job.scene.class_name for job in jobs] == [
-        "CovLinear1D", "CovTanh", "CovGrid2D", "CovJacobianField"]
+        "CovLinear1d", "CovTanh", "CovGrid2d", "CovJacobianField"]
     assert all(job.out_dir == tmp_path / "lecture" / "480p15" / "change_of_variables"
                for job in jobs)
     assert [s.id for s in resolve_targets(["cov_grid_2d"])] == ["cov_grid_2d"]
@@ -159,7 +160,9 @@ def test_defaults_are_the_spec_defaults(tmp_path):
 
 
 def test_default_grid_matrix_is_the_sources_rotation_times_scale():
-    np.testing.assert_allclose(Grid2DParams().matrix(), SOURCE_A, atol=5e-5)
+    defaults = Grid2DParams()
+    np.testing.assert_allclose(linear_map(defaults.theta_deg, defaults.scale, defaults.A),
+                               SOURCE_A, atol=5e-5)
 
 
 @pytest.mark.parametrize(("overrides", "expected"), [

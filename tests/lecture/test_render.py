@@ -307,7 +307,7 @@ def test_plain_manim_cli_renders_each_scene_with_defaults(scene_id, tmp_path):
     scene = entry(scene_id)
     run = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "manim"), "-ql", "-s", "--media_dir", str(tmp_path),
-         f"scenes/{scene.section}.py", scene.class_name],
+         f"scenes/{scene.section}/{scene.id}.py", scene.class_name],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     image, = tmp_path.rglob(f"{scene.class_name}*.png")

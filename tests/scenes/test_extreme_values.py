@@ -4,7 +4,8 @@ Computing finite numbers (tests/lecture/test_accepted_values.py) is not enough: 
 scene's layout code (ticks, ranges, labels) meets the same values. For a few parameter
 sets per scene drawn from the declared kinds, the scene's ``construct`` runs through
 Manim's dry run (every animation played, no frame written), which is where a tick step
-of 1e-300 or an axis range of zero width would raise.
+of 1e-300 or an axis range of zero width would raise. Each run also shows that the header
+carries the catalog's title.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def manim_media(tmp_path_factory):
 
 @pytest.mark.parametrize("scene", SCENES, ids=[s.id for s in SCENES])
 def test_every_accepted_value_draws(scene, manim_media):
-    from manim import tempconfig
+    from manim import Text, tempconfig
 
     scene_class = getattr(importlib.import_module(scene.module), scene.class_name)
 
@@ -37,14 +38,18 @@ def test_every_accepted_value_draws(scene, manim_media):
     @given(overrides_for(scene))
     def check(overrides):
         try:
-            params = scene.params.resolve(overrides)
-            params.computed()
+            params = scene.resolve(overrides)
+            scene.computed(params)
         except ParamError:
             return
         configured = type(scene_class.__name__, (scene_class,), {"params": params})
         with tempconfig({"dry_run": True, "quality": "low_quality", "disable_caching": True,
                          "media_dir": str(manim_media), "verbosity": "ERROR",
                          "progress_bar": "none"}):
-            configured().render()
+            played = configured()
+            played.render()
+        texts = [m.original_text for top in played.mobjects for m in top.get_family()
+                 if isinstance(m, Text)]
+        assert texts[0] == scene.title  # the header shows the catalog's title
 
     check()

@@ -1,0 +1,83 @@
+"""01 mc_mean_convergence: the running mean of normal draws and its shrinking band.
+
+``manim -ql scenes/monte_carlo/mc_mean_convergence.py McMeanConvergence`` renders the
+defaults.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
+
+from scenes.monte_carlo.helpers import checkpoint_axes
+from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.layout import distinct_labels, log_range, log_ticks, nice_ceiling
+from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, REFERENCE, TICK_SIZE, TRUTH
+from scenes.theme.panel import make_panel
+from scenes.theme.plots import get_band, get_dashed_line, get_polyline
+
+__all__ = ["McMeanConvergence"]
+
+
+class McMeanConvergence(LectureScene):
+    def construct(self) -> None:
+        r, p = self.result, self.p
+        log_n = np.log10(r.n)
+        sweep = Sweep(len(r.n))
+
+        # Step 1: the question.
+        self.open_with(
+            r"\bar X_N = \frac{1}{N}\sum_{i=1}^{N} X_i \;\longrightarrow\; \mu",
+            "Average a stream of random draws and the result homes in on the mean.")
+
+        # Step 2: two plots, the estimate and the width of its error band.
+        lo_n, hi_n = log_range(r.n)
+        spread = nice_ceiling(np.max(np.abs(r.mean - p.mu) + r.ci_half_width))
+        left, left_labels = checkpoint_axes(
+            r.n, [p.mu - spread, p.mu + spread], r"\bar X_N",
+            distinct_labels([p.mu - spread, p.mu, p.mu + spread]), PLOT_LEFT)
+        lo_w, hi_w = log_range(np.concatenate([r.ci_half_width, r.reference_line]))
+        right, right_labels = checkpoint_axes(
+            r.n, [lo_w, hi_w], rf"\text{{{100 * p.confidence:g}\% half-width}}",
+            log_ticks(lo_w, hi_w), PLOT_RIGHT)
+        truth = get_dashed_line(left, log_n[[0, -1]], [p.mu, p.mu], color=TRUTH)
+        truth_label = MathTex(rf"\mu = {p.mu:g}", color=TRUTH, font_size=TICK_SIZE + 2)
+        truth_label.next_to(left.c2p(hi_n, p.mu), RIGHT, buff=0.1)
+        panel = make_panel([
+            ("N", lambda: sweep.at(r.n), 0),
+            (r"\bar X_N", lambda: sweep.at(r.mean), 4),
+            (r"\pm\, z\,s/\sqrt{N}", lambda: sweep.at(r.ci_half_width), 4),
+        ])
+        with self.narrate("Left: the running mean with its band. "
+                          "Right: the band's half-width, log scales."):
+            self.play(Create(left), Create(right), FadeIn(left_labels), FadeIn(right_labels),
+                      run_time=1.5)
+            self.play(Create(truth), FadeIn(truth_label), FadeIn(panel), run_time=1)
+            self.wait(0.5)
+
+        # Step 3: the sweep over checkpoints.
+        band = always_redraw(lambda: get_band(left, log_n, r.mean - r.ci_half_width,
+                                              r.mean + r.ci_half_width, sweep.position))
+        mean_line = always_redraw(lambda: get_polyline(left, log_n, r.mean, sweep.position))
+        width_line = always_redraw(lambda: get_polyline(right, log_n, np.log10(r.ci_half_width),
+                                                        sweep.position))
+        self.add(band, mean_line, width_line)
+        sweep.play_to_end(self, ["With a handful of draws the mean swings and the band is wide.",
+                                 "Each new draw moves it less, and the band closes in on mu."],
+                          12)
+        self.wait(1)
+
+        # Step 4: the rate.
+        reference = get_dashed_line(right, log_n, np.log10(r.reference_line))
+        slope = MathTex(r"\propto 1/\sqrt{N}", color=REFERENCE, font_size=TICK_SIZE + 4)
+        third = len(log_n) // 3
+        slope.next_to(right.c2p(log_n[third], np.log10(r.reference_line[third])), UR, buff=0.2)
+        with self.narrate("The width falls like one over root N: "
+                          "a straight line of slope minus one half."):
+            self.play(Create(reference), FadeIn(slope), run_time=2)
+            self.wait(1.5)
+        rule = MathTex(r"4\times N \;\Rightarrow\; \tfrac12 \times \text{error}", font_size=30)
+        rule.move_to(right.c2p(hi_n, hi_w), aligned_edge=UR).shift(0.25 * DOWN)
+        with self.narrate("So halving the error costs four times as many samples."):
+            self.play(Write(rule), run_time=1.5)
+            self.wait(2)

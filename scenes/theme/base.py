@@ -1,0 +1,127 @@
+"""The base of every lecture scene, and a cursor that sweeps over checkpoints.
+
+A scene module is ``scenes/<section>/<scene id>.py`` and holds one :class:`LectureScene`
+subclass named after the id (``mc_mean_convergence`` -> ``McMeanConvergence``). The scene
+finds its catalog entry from its module's name, so its id, title and parameters are
+written once, in ``lecture/catalog.py``. Run through the pipeline, the worker sets
+``params``; run through plain Manim, the scene uses its defaults.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import numpy as np
+from manim import Scene, ValueTracker, Write, linear
+
+from lecture.catalog import SceneEntry, entry
+from lecture.faults import checkpoint
+from lecture.params import SceneParams
+from scenes.theme.panel import make_header
+
+__all__ = ["LectureScene", "Sweep"]
+
+CAPTION_WIDTH = 42  # characters per caption line, at most two lines a cue
+MIN_CUE_SECONDS = 1.5
+
+
+def scene_entry(scene_class: type) -> SceneEntry:
+    """The catalog entry of a scene class: its module is named after the scene id."""
+    for cls in scene_class.__mro__:  # the pipeline renders a subclass made on the fly
+        try:
+            return entry(cls.__module__.rsplit(".", 1)[-1])
+        except KeyError:
+            continue
+    raise LookupError(f"{scene_class.__name__}: no catalog entry for its module")
+
+
+class LectureScene(Scene):
+    """Base of every lecture scene: its catalog entry, parameters, result and narration."""
+
+    params: ClassVar[SceneParams | None] = None  # the pipeline sets this on a subclass
+
+    def setup(self) -> None:
+        self.entry = scene_entry(type(self))
+        self.p = self.params if self.params is not None else self.entry.params()
+        self.result = self.p.compute()
+
+    def bring_movers_to_front(self) -> None:
+        """Put every mobject with updaters last in the draw order.
+
+        Manim's Cairo renderer redraws, on every frame, each mobject from the first
+        moving one onwards; static axes and labels behind the movers are drawn once.
+        """
+        movers = [m for m in self.mobjects if m.get_family_updaters()]
+        self.bring_to_front(*movers)
+
+    def open_with(self, equation: str, line: str, run_time: float = 2.0) -> None:
+        """Step 1 of every scene: write the catalog's title and the key equation, narrated."""
+        with self.narrate(line):
+            self.play(Write(make_header(self.entry.title, equation)), run_time=run_time)
+            self.wait(0.5)
+
+    def freeze_movers(self) -> None:
+        """Stop every updater: what they drew last stays, and later steps draw it once."""
+        for mobject in self.mobjects:
+            for member in mobject.get_family():
+                member.clear_updaters()
+
+    def wait(self, duration: float = 1.0, stop_condition: Any = None,
+             frozen_frame: bool | None = True) -> None:
+        """A hold: nothing moves, so Manim writes one frame again instead of redrawing
+        every updater (pass ``frozen_frame=None`` for a wait in which things move)."""
+        super().wait(duration, stop_condition=stop_condition, frozen_frame=frozen_frame)
+
+    def play(self, *args: Any, **kwargs: Any) -> None:
+        self.bring_movers_to_front()
+        super().play(*args, **kwargs)
+        self.plays = getattr(self, "plays", 0) + 1
+        if self.plays == 3:  # frames of three animations are written by now
+            checkpoint("frames")
+
+    @contextmanager
+    def narrate(self, line: str) -> Iterator[None]:
+        """Caption the animations played inside the block with one narration line."""
+        start = self.time
+        yield
+        duration = self.time - start
+        lines = textwrap.wrap(line, CAPTION_WIDTH)
+        if len(lines) > 2 or duration < MIN_CUE_SECONDS:
+            raise ValueError(f"caption {line!r}: {len(lines)} lines over {duration:.2f} s; "
+                             f"allowed 2 lines over at least {MIN_CUE_SECONDS} s")
+        self.add_subcaption("\n".join(lines), duration=duration, offset=-duration)
+
+
+class Sweep:
+    """A cursor over the checkpoints 0..count-1 of a result, driven by a ValueTracker.
+
+    Curves drawn up to ``position`` grow smoothly (their head is fractional); numbers
+    shown with :meth:`at` are those of the last checkpoint the head has passed.
+    """
+
+    def __init__(self, count: int, start: float = 0) -> None:
+        self.count = count
+        self.tracker = ValueTracker(start)
+
+    @property
+    def position(self) -> float:
+        return self.tracker.get_value()
+
+    def index(self) -> int:
+        return int(np.clip(np.floor(self.position + 1e-9), 0, self.count - 1))
+
+    def at(self, values: Sequence[Any] | np.ndarray) -> Any:
+        return values[self.index()]
+
+    def play_to_end(self, scene: LectureScene, lines: list[str], seconds: float) -> None:
+        """Advance to the last checkpoint, one caption per equal share of the sweep, then
+        freeze what the updaters drew."""
+        end = self.count - 1
+        for i, line in enumerate(lines, start=1):
+            with scene.narrate(line):
+                scene.play(self.tracker.animate.set_value(end * i / len(lines)),
+                           run_time=seconds / len(lines), rate_func=linear)
+        scene.freeze_movers()

@@ -1,0 +1,106 @@
+"""Pure arithmetic of layout: axis limits and ticks, tick labels, clear spots for labels.
+
+No mobjects here: every function takes and returns numbers, so each is unit-tested
+(tests/scenes/test_layout.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling", "nice_ticks",
+    "partial_polyline", "tick_labels", "tick_tex",
+]
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least ``value`` (> 0)."""
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value * (1 - 1e-12)))
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, list[float]]:
+    """Axis limits and about ``count`` ticks at a step of 1, 2 or 5 times a power of ten.
+
+    The limits are rounded out to whole steps when that pads the range by at most 15%,
+    so a plot of tanh runs from -1 to 1; otherwise they stay at ``low`` and ``high``.
+    """
+    raw = (high - low) / max(count - 1, 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = min((m * power for m in (1, 2, 5, 10)), key=lambda c: abs(np.log(c / raw)))
+    start, stop = np.floor(low / step + 1e-9) * step, np.ceil(high / step - 1e-9) * step
+    if stop - start <= 1.15 * (high - low):
+        low, high = float(start), float(stop)
+    first = np.ceil(low / step - 1e-9) * step
+    ticks = [float(round(t, 10)) + 0.0 for t in np.arange(first, high + step * 1e-6, step)]
+    return float(low), float(high), ticks
+
+
+def tick_tex(value: float) -> str:
+    """A tick label: integers without a decimal point, others to three significant digits."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"
+
+
+def tick_labels(values: Sequence[float]) -> dict[float, str]:
+    """``{value: tick_tex(value)}`` for each value."""
+    return {v: tick_tex(v) for v in values}
+
+
+def distinct_labels(values: Sequence[float], significant: int = 6) -> dict[float, str]:
+    """Tick labels for ``values`` to ``significant`` digits, with more where two would read
+    the same (999.999 and 1000 at six digits)."""
+    for digits in range(significant, 16):
+        labels = [f"{v:.{digits}g}" for v in values]
+        if len(set(labels)) == len(labels):
+            break
+    return dict(zip(values, labels))
+
+
+def log_ticks(low_exponent: int, high_exponent: int) -> dict[float, str]:
+    """Tick labels 10^k for an axis drawn in log10 coordinates."""
+    return {float(k): f"10^{{{k}}}" for k in range(low_exponent, high_exponent + 1)}
+
+
+def log_range(values: np.ndarray) -> tuple[int, int]:
+    """The whole powers of ten that enclose positive ``values``: an axis in log10 units."""
+    logs = np.log10(values)
+    return int(np.floor(logs.min())), int(np.ceil(logs.max()))
+
+
+def partial_polyline(xs: np.ndarray, ys: np.ndarray, upto: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Points 0..floor(upto), plus the fraction of the next segment: a sweep's head."""
+    k = int(np.clip(np.floor(upto), 0, len(xs) - 1))
+    frac = upto - k
+    head_x, head_y = list(xs[: k + 1]), list(ys[: k + 1])
+    if frac > 1e-9 and k + 1 < len(xs):
+        head_x.append(xs[k] + frac * (xs[k + 1] - xs[k]))
+        head_y.append(ys[k] + frac * (ys[k + 1] - ys[k]))
+    return np.array(head_x), np.array(head_y)
+
+
+def clear_of(box: Sequence[float], curves: Sequence[tuple[np.ndarray, np.ndarray, bool]],
+             avoid: Sequence[float], margin: float = 0.08) -> bool:
+    """Whether a label's ``box`` (x0, y0, x1, y1) keeps ``margin`` from a box to ``avoid``
+    and from every curve.
+
+    Each curve is (xs, ys, filled) in the same units. A filled one (histogram bars) must
+    pass wholly below the box; a line may pass below or above it.
+    """
+    x0, y0, x1, y1 = box
+    a0, b0, a1, b1 = avoid
+    if x0 < a1 + margin and x1 > a0 - margin and y0 < b1 + margin and y1 > b0 - margin:
+        return False
+    for xs, ys, filled in curves:
+        order = np.argsort(xs)
+        xs, ys = np.asarray(xs)[order], np.asarray(ys)[order]
+        ends = [x for x in (x0 - margin, x1 + margin) if xs[0] <= x <= xs[-1]]
+        span = np.concatenate([ys[(xs >= x0 - margin) & (xs <= x1 + margin)],
+                               np.interp(ends, xs, ys)])
+        below = np.all(span < y0 - margin)
+        if not (below or (not filled and np.all(span > y1 + margin))):
+            return False
+    return True

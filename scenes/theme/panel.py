@@ -1,0 +1,104 @@
+"""The top band: the scene's title and key equation, and the panel of numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from manim import BOLD, DOWN, LEFT, RIGHT, UL, WHITE, MathTex, Text, VGroup, VMobject
+
+from scenes.theme.palette import EQUATION_SIZE, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE
+
+__all__ = ["Readout", "make_header", "make_panel", "merge_outlines"]
+
+
+def _fit(mobject: VMobject, max_width: float) -> VMobject:
+    if mobject.width > max_width:
+        mobject.scale_to_fit_width(max_width)
+    return mobject
+
+
+def make_header(title: str, equation: str) -> VGroup:
+    """Title and the scene's key equation, left-aligned in the top band."""
+    heading = _fit(Text(title, font_size=TITLE_SIZE, weight=BOLD), 8.4)
+    formula = _fit(MathTex(equation, font_size=EQUATION_SIZE), 8.4)
+    formula.next_to(heading, DOWN, buff=0.25, aligned_edge=LEFT)
+    header = VGroup(heading, formula)
+    header.move_to([-SAFE_X, SAFE_Y, 0], aligned_edge=UL)
+    return header
+
+
+class Readout(VMobject):
+    """A number shown in the panel, re-set every frame at little cost.
+
+    Manim's DecimalNumber deep-copies a TeX glyph per character on every change, which
+    made the number panel most of a frame's render time. Here each glyph of
+    ``0123456789.,-`` is typeset once per font size, and a new value concatenates glyph
+    outlines into this one VMobject's points (one path to fill, a family that never
+    changes). Digits share one advance width, so numbers do not jitter.
+    """
+
+    _glyphs: ClassVar[dict[float, dict[str, VMobject]]] = {}
+    CHARSET = "0123456789.,-"
+
+    def __init__(self, value: float, decimals: int, font_size: float, **kwargs: Any) -> None:
+        super().__init__(fill_color=WHITE, fill_opacity=1, stroke_width=0, **kwargs)
+        self.decimals, self.font_size, self.text = decimals, font_size, ""
+        self.set_value(value)
+
+    def _glyph_table(self) -> dict[str, VMobject]:
+        if self.font_size not in self._glyphs:
+            typeset = MathTex(self.CHARSET, font_size=self.font_size)[0]
+            self._glyphs[self.font_size] = dict(zip(self.CHARSET, typeset))
+        return self._glyphs[self.font_size]
+
+    def set_value(self, value: float) -> Readout:
+        text = f"{value:,.{self.decimals}f}"
+        if set(text) <= set("-0.,"):  # no "-0.0000"
+            text = text.lstrip("-")
+        if text == self.text:
+            return self
+        anchor = self.get_left() if self.text else None
+        self.text, self.value = text, value
+        glyphs = self._glyph_table()
+        advance = max(glyphs[d].width for d in "0123456789") * 1.12
+        x, outlines = 0.0, []
+        for char in text:
+            template = glyphs[char]
+            width = advance if char.isdigit() else template.width + 0.35 * advance
+            outlines.append(template.points + [x + (width - template.width) / 2
+                                               - template.get_left()[0], 0, 0])
+            x += width
+        self.set_points(np.concatenate(outlines))
+        if anchor is not None:
+            self.shift(anchor - self.get_left())
+        return self
+
+    def get_value(self) -> float:
+        return self.value
+
+
+def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
+    """The number panel, top right: one row per (LaTeX label, value getter, decimals).
+
+    Values are re-read every frame from the getter, which indexes the compute result.
+    """
+    labels = [MathTex(label + " =", font_size=LABEL_SIZE + 2) for label, _, _ in rows]
+    label_width = max(label.width for label in labels)
+    numbers = VGroup()
+    for i, (label, (_, getter, decimals)) in enumerate(zip(labels, rows)):
+        label.move_to([SAFE_X - 3.6 + label_width, SAFE_Y - 0.2 - 0.48 * i, 0], aligned_edge=RIGHT)
+        number = Readout(getter(), decimals, LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
+        number.add_updater(lambda mob, get=getter: mob.set_value(get()))  # keeps its left edge
+        numbers.add(number)
+    # The labels never change: one merged outline is one path for Cairo to fill per frame.
+    return VGroup(merge_outlines(VGroup(*labels)), numbers)
+
+
+def merge_outlines(group: VMobject) -> VMobject:
+    """One VMobject with every outline of a (single-coloured) group, e.g. a text label."""
+    members = [m for m in group.family_members_with_points()]
+    merged = VMobject(fill_color=members[0].get_fill_color(), fill_opacity=1, stroke_width=0)
+    merged.set_points(np.concatenate([m.points for m in members]))
+    return merged

@@ -1,0 +1,170 @@
+"""Shapes made of many parts, each drawn as one mobject: dot clouds, segments, heat maps;
+and a view of the plane for scenes that map it.
+
+Cairo fills one compound path far faster than many small mobjects, so a cloud of a
+thousand draws or a grid of sixty lines is a single VMobject whose points are set at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from manim import DR, GREY, RIGHT, UP, ManimColor, MathTex, VGroup, VMobject
+
+from scenes.theme.layout import tick_tex
+from scenes.theme.palette import LABEL_SIZE, SAMPLE, TICK_SIZE
+
+__all__ = [
+    "PlaneView", "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_map",
+    "get_segments", "heat_colors", "make_color_bar", "segment_points",
+]
+
+
+_KAPPA = 0.5523  # cubic Bezier handle length that approximates a quarter circle
+
+
+def _dot_template(radius: float) -> np.ndarray:
+    """Four cubic curves around the origin, shape (16, 3): one filled round dot."""
+    anchors = np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]], dtype=float)
+    tangents = np.array([[0, 1], [-1, 0], [0, -1], [1, 0], [0, 1]], dtype=float)
+    curves = [np.array([anchors[i], anchors[i] + _KAPPA * tangents[i],
+                        anchors[i + 1] - _KAPPA * tangents[i + 1], anchors[i + 1]])
+              for i in range(4)]
+    template = np.zeros((16, 3))
+    template[:, :2] = radius * np.concatenate(curves)
+    return template
+
+
+def dot_cloud_points(centers: np.ndarray, radius: float) -> np.ndarray:
+    """Bezier points of round dots at ``centers`` (shape (N, 3)), as one compound path."""
+    centers = np.asarray(centers, dtype=float).reshape(-1, 3)
+    return (centers[:, None, :] + _dot_template(radius)[None, :, :]).reshape(-1, 3)
+
+
+def get_dot_cloud(centers: np.ndarray, radius: float = 0.035, color: Any = SAMPLE,
+                  opacity: float = 0.9) -> VMobject:
+    """Many samples as one VMobject; move them with ``set_points(dot_cloud_points(...))``."""
+    cloud = VMobject(fill_color=color, fill_opacity=opacity, stroke_width=0)
+    cloud.set_points(dot_cloud_points(centers, radius))
+    return cloud
+
+
+def segment_points(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Straight segments (shapes (N, 3)) as Bezier points of one compound path."""
+    starts, ends = np.asarray(starts, float), np.asarray(ends, float)
+    curves = np.stack([starts, (2 * starts + ends) / 3, (starts + 2 * ends) / 3, ends], axis=1)
+    return curves.reshape(-1, 3)
+
+
+def clip_segments(starts: np.ndarray, ends: np.ndarray, low: np.ndarray,
+                  high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of segments inside the box ``low <= (x, y) <= high`` (Liang-Barsky).
+
+    Segments wholly outside are dropped, so lines stop at a plot window's edge.
+    """
+    starts, ends = np.asarray(starts, float), np.asarray(ends, float)
+    delta = ends - starts
+    t_in, t_out = np.zeros(len(starts)), np.ones(len(starts))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for axis in (0, 1):
+            d = delta[:, axis]
+            t_low = (low[axis] - starts[:, axis]) / d
+            t_high = (high[axis] - starts[:, axis]) / d
+            flat = d == 0
+            outside = flat & ((starts[:, axis] < low[axis]) | (starts[:, axis] > high[axis]))
+            t_in = np.where(flat, t_in, np.maximum(t_in, np.minimum(t_low, t_high)))
+            t_out = np.where(flat, t_out, np.minimum(t_out, np.maximum(t_low, t_high)))
+            t_out = np.where(outside, -1.0, t_out)
+    keep = t_in < t_out
+    return (starts[keep] + t_in[keep, None] * delta[keep],
+            starts[keep] + t_out[keep, None] * delta[keep])
+
+
+def get_segments(color: Any = GREY, stroke_width: float = 1.5, opacity: float = 1.0,
+                 points: np.ndarray | None = None) -> VMobject:
+    """Many straight segments (grid lines) as one VMobject, given as :func:`segment_points`
+    (none yet: a mover fills them in with ``set_points``)."""
+    lines = VMobject(stroke_color=color, stroke_width=stroke_width, stroke_opacity=opacity,
+                     fill_opacity=0)
+    lines.set_points(np.zeros((0, 3)) if points is None else points)
+    return lines
+
+
+@dataclass(frozen=True)
+class PlaneView:
+    """A window on the plane: ``unit`` screen units per plane unit, plane (0, 0) at ``origin``."""
+
+    origin: np.ndarray  # shape (3,), screen point of the plane's origin
+    unit: float
+
+    def to_screen(self, points: np.ndarray) -> np.ndarray:
+        """Plane points (N, 2), or one point (2,), as screen points (N, 3)."""
+        points = np.atleast_2d(points)
+        return self.origin + self.unit * np.column_stack([points, np.zeros(len(points))])
+
+    def to_plane(self, point: np.ndarray) -> np.ndarray:
+        """A screen point as a plane point (2,)."""
+        return (np.asarray(point)[:2] - self.origin[:2]) / self.unit
+
+
+# Viridis (the lecture source's colour map) at nine evenly spaced stops.
+_VIRIDIS = np.array([
+    [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141],
+    [39, 173, 129], [92, 200, 99], [170, 220, 50], [253, 231, 37],
+]) / 255.0
+
+
+def heat_colors(fraction: np.ndarray) -> np.ndarray:
+    """Viridis RGB in [0, 1] for values in [0, 1] (clipped), shape (..., 3)."""
+    position = np.clip(np.asarray(fraction, float), 0, 1) * (len(_VIRIDIS) - 1)
+    low = np.minimum(np.floor(position).astype(int), len(_VIRIDIS) - 2)
+    weight = (position - low)[..., None]
+    return (1 - weight) * _VIRIDIS[low] + weight * _VIRIDIS[low + 1]
+
+
+HEAT_LEVELS = 48  # colours in a heat map; cells are grouped by level into one path each
+
+
+def get_heat_map(fraction: np.ndarray, width: float, height: float) -> VGroup:
+    """Cells coloured by ``fraction[row, col]`` in [0, 1] (row 0 on top), ``width`` x ``height``.
+
+    Vector shapes, not an image: each colour level is one compound path, and runs of equal
+    level along a row are one rectangle, so a 200 x 200 field stays a few thousand shapes.
+    """
+    fraction = np.clip(np.asarray(fraction, float), 0, 1)
+    rows, cols = fraction.shape
+    level = np.minimum((fraction * HEAT_LEVELS).astype(int), HEAT_LEVELS - 1)
+    cell_w, cell_h = width / cols, height / rows
+    rects: dict[int, list[np.ndarray]] = {}
+    for row in range(rows):
+        breaks = np.flatnonzero(np.diff(level[row])) + 1
+        for start, stop in zip(np.r_[0, breaks], np.r_[breaks, cols]):
+            x0, x1 = start * cell_w - width / 2, stop * cell_w - width / 2
+            y1 = height / 2 - row * cell_h
+            y0 = y1 - cell_h
+            rects.setdefault(int(level[row, start]), []).append(
+                np.array([[x0, y0, 0], [x1, y0, 0], [x1, y1, 0], [x0, y1, 0], [x0, y0, 0]]))
+    cells = VGroup()
+    for index, shapes in sorted(rects.items()):
+        corners = np.array(shapes)
+        color = ManimColor.from_rgb(heat_colors((index + 0.5) / HEAT_LEVELS))
+        patch = VMobject(fill_color=color, fill_opacity=1, stroke_color=color, stroke_width=0.6)
+        patch.set_points(segment_points(corners[:, :-1].reshape(-1, 3),
+                                        corners[:, 1:].reshape(-1, 3)))
+        cells.add(patch)
+    return cells
+
+
+def make_color_bar(top: float, label: str, height: float, ticks: Sequence[float]) -> VGroup:
+    """A vertical viridis bar from 0 to ``top``: the bar, its tick labels, a MathTex title."""
+    bar = get_heat_map(np.linspace(1, 0, HEAT_LEVELS)[:, None], 0.3, height)
+    labels = VGroup()
+    for value in ticks:
+        tick = MathTex(tick_tex(value), font_size=TICK_SIZE)
+        tick.next_to(bar.get_corner(DR) + (value / top) * height * UP, RIGHT, buff=0.12)
+        labels.add(tick)
+    title = MathTex(label, font_size=LABEL_SIZE).next_to(bar, UP, buff=0.2)
+    return VGroup(bar, labels, title)
