@@ -15,6 +15,9 @@ from typing import Any
 
 from lecture.params import ParamError, SceneParams
 from lecture.sections import change_of_variables as cov
+from lecture.sections import differentiation as diff
+from lecture.sections import linear_algebra as la
+from lecture.sections import marginalization as marg
 from lecture.sections import monte_carlo as mc
 
 __all__ = ["SCENES", "SECTIONS", "SceneEntry", "Section", "entry", "resolve_targets", "section"]
@@ -81,6 +84,9 @@ class SceneEntry:
 SECTIONS: tuple[Section, ...] = (
     Section("monte_carlo", "D.1", "Random variables, Monte Carlo and concentration"),
     Section("change_of_variables", "D.2", "Change of variables and Jacobians"),
+    Section("linear_algebra", "D.3", "Linear algebra and spectral norms"),
+    Section("differentiation", "D.4", "Differentiation and curvature"),
+    Section("marginalization", "D.5", "Marginalization of probability distributions"),
 )
 
 SCENES: tuple[SceneEntry, ...] = (
@@ -115,6 +121,49 @@ SCENES: tuple[SceneEntry, ...] = (
                "A curved map bends the grid; up close it is J, and |det J| over the domain "
                "is drawn as a heat map.",
                cov.JacobianFieldParams),
+    SceneEntry("la_svd_ellipse", 8, "linear_algebra", "The SVD: rotate, stretch, rotate",
+               "The unit circle becomes an ellipse under A in three moves, V^T, Sigma and U; "
+               "the semi-axes are the singular values.",
+               la.SVDEllipseParams),
+    SceneEntry("la_condition_gallery", 9, "linear_algebra",
+               "Condition numbers: a gallery of ellipses",
+               "Side by side, matrices from round to nearly flat: their ellipses, singular "
+               "values on one scale, norm, condition number and det.",
+               la.ConditionGalleryParams),
+    SceneEntry("la_nn_jacobian", 10, "linear_algebra",
+               "A network's Jacobian: the local linear map",
+               "Small circles pushed through a tanh network against the ellipses its "
+               "Jacobian predicts, with norms and condition numbers.",
+               la.NetworkJacobianParams),
+    SceneEntry("la_spectral_normalization", 11, "linear_algebra",
+               "Spectral normalization by power iteration",
+               "Power iteration finds W's largest singular value step by step; W divided by "
+               "it fits inside the unit circle.",
+               la.SpectralNormalizationParams),
+    SceneEntry("diff_tangent_curvature", 12, "differentiation",
+               "Slope and curvature: the tangent sweep",
+               "A tangent line rides along f while f'' below shades convex and concave "
+               "stretches and marks the inflection points.",
+               diff.TangentCurvatureParams),
+    SceneEntry("diff_jvp_hvp", 13, "differentiation",
+               "Directional derivatives: JVP and HVP",
+               "f(x, y) near a point: the gradient, a direction v, and the slice along v "
+               "against its first- and second-order Taylor curves.",
+               diff.JvpHvpParams),
+    SceneEntry("diff_nn_linearization", 14, "differentiation",
+               "A network, linearised: why not the Hessian",
+               "A small network's output along a direction against its JVP line; per-tensor "
+               "JVP and HVP norms, and what a full Hessian would cost.",
+               diff.NnLinearizationParams),
+    SceneEntry("marg_joint_marginals", 15, "marginalization", "Marginals: the joint's shadow",
+               "A correlated Gaussian's mass sweeps onto each axis; the marginals by formula "
+               "and by integration agree, and cannot tell the correlation.",
+               marg.JointMarginalsParams),
+    SceneEntry("marg_conditionals", 16, "marginalization",
+               "Conditionals: slices of the joint",
+               "Slices p(x | z) rise out of the joint at several z, each a normal whose mean "
+               "runs along the ridge E[x | z].",
+               marg.ConditionalsParams),
 )
 
 

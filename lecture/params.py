@@ -19,12 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from compute.expr import ExpressionError, parse
 from compute.results import NotComputable, non_finite_fields
 
 __all__ = [
-    "Choice", "Count", "ExprKind", "ExprList", "Matrix", "Optional", "ParamError", "Real",
-    "SceneParams", "Vector", "param", "show",
+    "Choice", "Count", "Covariance", "ExprKind", "ExprList", "Interval", "ListOf", "Matrix",
+    "Optional", "ParamError", "Real", "SceneParams", "Vector", "param", "show",
 ]
 
 
@@ -189,6 +191,89 @@ class Matrix:
             return tuple(row_kind.coerce(row) for row in value)
         except ValueError:
             raise ValueError(f"must be {self.describe()}") from None
+
+
+@dataclass(frozen=True)
+class Interval:
+    """``[low, high]`` within +-bound, at least ``min_width`` wide: a plotted range."""
+
+    bound: float
+    min_width: float
+
+    def describe(self) -> str:
+        return (f"[low, high] within +-{_amount(self.bound)} with high - low at least "
+                f"{_amount(self.min_width)}")
+
+    def coerce(self, value: Any) -> tuple[float, float]:
+        try:
+            low, high = Vector(2, bound=self.bound).coerce(value)
+        except ValueError:
+            raise ValueError(f"must be {self.describe()}") from None
+        if not high - low >= self.min_width:
+            raise ValueError(f"must be {self.describe()}")
+        return low, high
+
+
+@dataclass(frozen=True)
+class Covariance:
+    """A symmetric positive definite ``size`` x ``size`` matrix whose variances lie in
+    [min_variance, max_variance] and whose condition number is at most ``max_condition``
+    (a nearly singular covariance is a line, not a cloud). Rounding asymmetry up to 1e-9
+    of the entries is made exactly symmetric."""
+
+    size: int = 2
+    min_variance: float = 1e-6
+    max_variance: float = 1e6
+    max_condition: float = 1e4
+
+    def describe(self) -> str:
+        return (f"a symmetric positive definite {self.size}x{self.size} matrix with variances "
+                f"from {_amount(self.min_variance)} to {_amount(self.max_variance)} and "
+                f"condition number at most {_amount(self.max_condition)}")
+
+    def coerce(self, value: Any) -> tuple[tuple[float, ...], ...]:
+        try:
+            matrix = np.array(Matrix(self.size, self.size, bound=self.max_variance).coerce(value))
+        except ValueError:
+            raise ValueError(f"must be {self.describe()}") from None
+        if not np.allclose(matrix, matrix.T, rtol=1e-9, atol=0):
+            raise ValueError(f"must be {self.describe()}; this one is not symmetric")
+        matrix = (matrix + matrix.T) / 2
+        variances = np.diag(matrix)
+        if variances.min() < self.min_variance or variances.max() > self.max_variance:
+            raise ValueError(f"must be {self.describe()}; its variances are "
+                             + " and ".join(f"{v:.6g}" for v in variances))
+        eigenvalues = np.linalg.eigvalsh(matrix)
+        if not eigenvalues.max() <= self.max_condition * eigenvalues.min():
+            what = ("not positive definite" if eigenvalues.min() <= 0 else
+                    f"nearly singular (condition number {eigenvalues.max() / eigenvalues.min():.4g})")
+            raise ValueError(f"must be {self.describe()}; this one is {what}")
+        return tuple(tuple(float(v) for v in row) for row in matrix)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list of ``low`` to ``high`` values of the ``item`` kind (numbers, points, matrices)."""
+
+    item: Any
+    low: int
+    high: int
+    noun: str = "entries"
+
+    def describe(self) -> str:
+        count = f"{self.low}" if self.low == self.high else f"{self.low} to {self.high}"
+        return f"a list of {count} {self.noun}, each {self.item.describe()}"
+
+    def coerce(self, value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, (list, tuple)) or not self.low <= len(value) <= self.high:
+            raise ValueError(f"must be {self.describe()}")
+        items = []
+        for number, item in enumerate(value, start=1):
+            try:
+                items.append(self.item.coerce(item))
+            except ValueError as exc:
+                raise ValueError(f"entry {number}: {exc}") from None
+        return tuple(items)
 
 
 @dataclass(frozen=True)

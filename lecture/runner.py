@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from lecture.jobs import ROOT, Job
 from lecture.staging import WorkFolder, commit

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from hypothesis import strategies as st
 
 from compute.expr import ALLOWED_FUNCTIONS
-from lecture.params import Choice, Count, ExprKind, ExprList, Matrix, Optional, Real, Vector
+from lecture.params import (
+    Choice, Count, Covariance, ExprKind, ExprList, Interval, ListOf, Matrix, Optional, Real,
+    Vector,
+)
 
 __all__ = ["overrides_for", "values"]
 
@@ -46,6 +50,22 @@ def expressions(variables: tuple[str, ...]):
     return st.recursive(leaves, extend, max_leaves=6)
 
 
+def covariances(kind: Covariance):
+    """Symmetric matrices L L^T + d I across the allowed scales, near-singular ones and the
+    bounds included, and now and then one that is not positive definite."""
+    entry = bounded_floats(-1e3, 1e3)
+    lower = st.tuples(entry, entry, entry).map(
+        lambda t: np.array([[t[0], 0.0], [t[1], t[2]]]))
+    made = st.tuples(lower, bounded_floats(0.0, 1e3)).map(
+        lambda pair: (pair[0] @ pair[0].T + pair[1] * np.eye(2)).tolist())
+    corners = st.sampled_from([
+        [[kind.min_variance, 0.0], [0.0, kind.min_variance]],
+        [[kind.max_variance, 0.0], [0.0, kind.max_variance]],
+        [[1.0, 0.99999], [0.99999, 1.0]], [[1.0, 2.0], [2.0, 1.0]], [[1.0, 0.0], [0.0, 1e4]],
+    ])
+    return st.one_of(made, corners)
+
+
 def values(kind):
     """A strategy for every value a kind accepts (and a few it refuses, at its edges)."""
     if isinstance(kind, Real):
@@ -72,6 +92,15 @@ def values(kind):
                         max_size=kind.length)
     if isinstance(kind, Optional):
         return st.one_of(st.just("none"), values(kind.inner))
+    if isinstance(kind, Interval):
+        ends = bounded_floats(-kind.bound, kind.bound)
+        return st.one_of(st.lists(ends, min_size=2, max_size=2).map(sorted),
+                         st.tuples(ends, bounded_floats(kind.min_width, 2 * kind.bound))
+                         .map(lambda pair: [pair[0], pair[0] + pair[1]]))
+    if isinstance(kind, ListOf):
+        return st.lists(values(kind.item), min_size=kind.low, max_size=kind.high)
+    if isinstance(kind, Covariance):
+        return covariances(kind)
     raise AssertionError(f"no strategy for parameter kind {type(kind).__name__}: add one here")
 
 

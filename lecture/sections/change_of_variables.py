@@ -12,7 +12,8 @@ import numpy as np
 
 from compute.expr import parse
 from lecture.params import (
-    Count, ExprKind, ExprList, Matrix, Optional, ParamError, Real, SceneParams, Vector, param,
+    Count, ExprKind, ExprList, Interval, Matrix, Optional, ParamError, Real, SceneParams, Vector,
+    param,
 )
 
 __all__ = ["Grid2DParams", "JacobianFieldParams", "Linear1DParams", "MonotoneTransformParams"]
@@ -28,18 +29,10 @@ MAX_IMAGE = 1e4
 """Largest coordinate a map of the plane may reach on its drawn grid."""
 MAP_CHECK_POINTS = 201
 """Points per axis on which a map's values are checked (its grid lines are drawn there)."""
-RANGE = Vector(2, bound=100)
-MIN_WIDTH = 0.01
-"""Narrowest x_range or y_range: below it tick labels and grid lines run together."""
+RANGE = Interval(bound=100, min_width=0.01)
+"""x_range or y_range of a map: narrower, tick labels and grid lines run together."""
 IMAGE_SPAN = (1e-6, 1e6)
 """Allowed width of a transform's image of the draws: a plot needs a readable y axis."""
-
-
-def _check_increasing(params: SceneParams, name: str) -> None:
-    low, high = getattr(params, name)
-    if not high - low >= MIN_WIDTH:
-        raise ParamError(name, [low, high],
-                         f"must be [low, high] with high - low at least {MIN_WIDTH:g}")
 
 
 @dataclass(frozen=True)
@@ -134,8 +127,6 @@ class JacobianFieldParams(SceneParams):
     def check(self) -> None:
         from compute.change_of_variables import map_extent
 
-        _check_increasing(self, "x_range")
-        _check_increasing(self, "y_range")
         low, high = map_extent(self.map, self.x_range, self.y_range, MAP_CHECK_POINTS)
         if not np.all(np.abs(np.concatenate([low, high])) <= MAX_IMAGE):  # also catches NaN
             raise ParamError("map", self.map, f"must be finite and within +-{MAX_IMAGE:g} on "

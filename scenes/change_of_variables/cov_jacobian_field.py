@@ -16,7 +16,7 @@ from scenes.theme.palette import REFERENCE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import make_axes
 from scenes.theme.shapes import (
-    PlaneView, get_heat_map, get_segments, make_color_bar, segment_points,
+    PlaneView, get_heat_image, get_segments, make_color_bar, segment_points,
 )
 
 __all__ = ["CovJacobianField"]
@@ -132,7 +132,7 @@ class CovJacobianField(LectureScene):
             np.array([3.35, -2.8 + map_h / 2 + 0.05, 0]), width=map_w, height=map_h)
         magnitude = np.abs(r.det_jacobian)
         top = nice_ceiling(magnitude.max()) if magnitude.max() > 0 else 1.0
-        heat = get_heat_map((magnitude / top).T[::-1], map_w, map_h).move_to(heat_axes)
+        heat = get_heat_image((magnitude / top).T[::-1], map_w, map_h).move_to(heat_axes)
         bar = make_color_bar(top, r"|\det J|", map_h, nice_ticks(0, top, 3)[2])
         bar.next_to(heat, RIGHT, buff=0.3).align_to(heat, DOWN)
         bar[2].next_to(bar[0], UP, buff=0.2)

@@ -37,7 +37,7 @@ class McConcentration(LectureScene):
         peak = nice_ceiling(r.hist_fraction.max())
         left, left_labels = make_axes(
             [edges[0], edges[-1]], [0, peak], r"\bar X_N \text{ over trials}", r"\text{fraction}",
-            {r.mu - r.eps: rf"\mu-\varepsilon", r.mu + r.eps: rf"\mu+\varepsilon"},
+            {r.mu - r.eps: r"\mu-\varepsilon", r.mu + r.eps: r"\mu+\varepsilon"},
             {peak: f"{peak:g}"}, PLOT_LEFT)
         misses = r.miss_bins
 

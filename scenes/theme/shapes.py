@@ -2,7 +2,8 @@
 and a view of the plane for scenes that map it.
 
 Cairo fills one compound path far faster than many small mobjects, so a cloud of a
-thousand draws or a grid of sixty lines is a single VMobject whose points are set at once.
+thousand draws or a grid of sixty lines is a single VMobject whose points are set at once,
+and a heat map is one image.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from manim import DR, GREY, RIGHT, UP, ManimColor, MathTex, VGroup, VMobject
+from manim import (
+    DR, GREY, RESAMPLING_ALGORITHMS, RIGHT, UP, ImageMobject, MathTex, Group, VGroup, VMobject,
+)
 
 from scenes.theme.layout import tick_tex
 from scenes.theme.palette import LABEL_SIZE, SAMPLE, TICK_SIZE
 
 __all__ = [
-    "PlaneView", "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_map",
+    "PlaneView", "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_image",
     "get_segments", "heat_colors", "make_color_bar", "segment_points",
 ]
 
@@ -125,46 +128,27 @@ def heat_colors(fraction: np.ndarray) -> np.ndarray:
     return (1 - weight) * _VIRIDIS[low] + weight * _VIRIDIS[low + 1]
 
 
-HEAT_LEVELS = 48  # colours in a heat map; cells are grouped by level into one path each
-
-
-def get_heat_map(fraction: np.ndarray, width: float, height: float) -> VGroup:
-    """Cells coloured by ``fraction[row, col]`` in [0, 1] (row 0 on top), ``width`` x ``height``.
-
-    Vector shapes, not an image: each colour level is one compound path, and runs of equal
-    level along a row are one rectangle, so a 200 x 200 field stays a few thousand shapes.
+def get_heat_image(fraction: np.ndarray, width: float, height: float,
+                   smooth: bool = False) -> ImageMobject:
+    """A heat map, ``fraction[row, col]`` in [0, 1] coloured by viridis (row 0 on top), as
+    one image of ``width`` x ``height``: cheap to draw however fine the grid. ``smooth``
+    blends between cells (a density); otherwise each cell is a flat block (a field on a grid).
     """
-    fraction = np.clip(np.asarray(fraction, float), 0, 1)
-    rows, cols = fraction.shape
-    level = np.minimum((fraction * HEAT_LEVELS).astype(int), HEAT_LEVELS - 1)
-    cell_w, cell_h = width / cols, height / rows
-    rects: dict[int, list[np.ndarray]] = {}
-    for row in range(rows):
-        breaks = np.flatnonzero(np.diff(level[row])) + 1
-        for start, stop in zip(np.r_[0, breaks], np.r_[breaks, cols]):
-            x0, x1 = start * cell_w - width / 2, stop * cell_w - width / 2
-            y1 = height / 2 - row * cell_h
-            y0 = y1 - cell_h
-            rects.setdefault(int(level[row, start]), []).append(
-                np.array([[x0, y0, 0], [x1, y0, 0], [x1, y1, 0], [x0, y1, 0], [x0, y0, 0]]))
-    cells = VGroup()
-    for index, shapes in sorted(rects.items()):
-        corners = np.array(shapes)
-        color = ManimColor.from_rgb(heat_colors((index + 0.5) / HEAT_LEVELS))
-        patch = VMobject(fill_color=color, fill_opacity=1, stroke_color=color, stroke_width=0.6)
-        patch.set_points(segment_points(corners[:, :-1].reshape(-1, 3),
-                                        corners[:, 1:].reshape(-1, 3)))
-        cells.add(patch)
-    return cells
+    pixels = np.round(255 * heat_colors(np.clip(np.asarray(fraction, float), 0, 1)))
+    image = ImageMobject(pixels.astype(np.uint8))
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear" if smooth else "nearest"])
+    image.stretch_to_fit_width(width)
+    image.stretch_to_fit_height(height)
+    return image
 
 
-def make_color_bar(top: float, label: str, height: float, ticks: Sequence[float]) -> VGroup:
+def make_color_bar(top: float, label: str, height: float, ticks: Sequence[float]) -> Group:
     """A vertical viridis bar from 0 to ``top``: the bar, its tick labels, a MathTex title."""
-    bar = get_heat_map(np.linspace(1, 0, HEAT_LEVELS)[:, None], 0.3, height)
+    bar = get_heat_image(np.linspace(1, 0, 256)[:, None], 0.3, height, smooth=True)
     labels = VGroup()
     for value in ticks:
         tick = MathTex(tick_tex(value), font_size=TICK_SIZE)
         tick.next_to(bar.get_corner(DR) + (value / top) * height * UP, RIGHT, buff=0.12)
         labels.add(tick)
     title = MathTex(label, font_size=LABEL_SIZE).next_to(bar, UP, buff=0.2)
-    return VGroup(bar, labels, title)
+    return Group(bar, labels, title)

@@ -34,6 +34,21 @@ SPEC_KEYFRAMES = {
     "cov_tanh": {"y_grid", "density", "jacobian_factor", "hist_density"},
     "cov_grid_2d": {"A", "det", "density_scale", "unit_square_image"},
     "cov_jacobian_field": {"x1", "x2", "det_jacobian"},
+    "la_svd_ellipse": {"singular_values", "spectral_norm", "condition_number", "U", "Vt"},
+    "la_condition_gallery": {"name", "spectral_norm", "condition_number", "determinant",
+                             "singular_values"},
+    "la_nn_jacobian": {"points", "jacobians", "singular_values", "spectral_norms",
+                       "condition_numbers"},
+    "la_spectral_normalization": {"W", "spectral_norm", "W_normalized",
+                                  "power_iteration_estimates"},
+    "diff_tangent_curvature": {"test_points", "value", "gradient", "hessian"},
+    "diff_jvp_hvp": {"gradient", "directional_derivative", "hvp", "directional_curvature",
+                     "alphas", "f_true", "f_linear", "f_quadratic"},
+    "diff_nn_linearization": {"alphas", "output", "linearized", "jvp", "param_jvp_norms",
+                              "param_hvp_norms"},
+    "marg_joint_marginals": {"x", "z", "marginal_x_analytic", "marginal_x_numerical",
+                             "marginal_z_analytic", "marginal_z_numerical"},
+    "marg_conditionals": {"z_values", "conditional_means", "conditional_variance", "samples"},
 }
 
 

@@ -1,0 +1,1 @@
+"""Section 4 (D.4): slopes and curvature by autograd, and why curvature comes as H v."""

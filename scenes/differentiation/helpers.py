@@ -1,0 +1,284 @@
+"""Pieces shared by the differentiation scenes: plots whose curves may leave their window,
+dashed lines that move, panels of vectors, and numbers of any size written compactly.
+
+A user's ``f`` may reach +-1e12 and its plot limits are robust ones, so curves, tangent
+lines and Taylor curves are clipped to the plot window here rather than drawn past it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from manim import (
+    DL, DOWN, GREY, LEFT, PINK, RIGHT, UP, UR, WHITE, BackgroundRectangle, MathTex, Mobject,
+    ParsableManimColor, VGroup, VMobject,
+)
+
+from scenes.theme.layout import distinct_labels, nice_ticks
+from scenes.theme.palette import LABEL_SIZE, SAFE_X, SAFE_Y, TICK_SIZE
+from scenes.theme.panel import merge_outlines
+from scenes.theme.plots import PlotAxes
+from scenes.theme.shapes import clip_segments, get_segments, segment_points
+
+__all__ = [
+    "COMPASS", "SECOND_ORDER", "Window", "backed", "box_points", "caption_number",
+    "dashed_points", "format_number", "label_tex", "make_plot", "make_vector_panel",
+    "place_beside", "scaled_row", "square_cells_points", "window_curve_points",
+]
+
+SECOND_ORDER = PINK
+"""The second-order (curvature) route: the quadratic Taylor curve and the HVP bars. The
+first-order one (tangent, JVP line, JVP bars) is SECOND_ROUTE, teal. No palette colour
+means "second-order approximation"; this one is far from TRUTH yellow and from teal."""
+
+PANEL_ROW_STEP = 0.48  # as scenes.theme.panel.make_panel
+PANEL_WIDTH = 3.6
+
+
+def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor = WHITE
+              ) -> VMobject:
+    """A static MathTex label as one merged outline: a fade, a copy or a frame handles one
+    path instead of a glyph tree."""
+    return merge_outlines(MathTex(tex, font_size=font_size, color=color))
+
+
+def backed(label: VMobject, opacity: float = 0.7) -> VGroup:
+    """A label over a dark rectangle, so it reads on a heat map or across lines. (Manim's
+    add_background_rectangle puts the rectangle in front of a label that has points of its
+    own, such as a merged outline.)"""
+    if not label.has_points() and not label.submobjects:
+        return VGroup(label)
+    return VGroup(BackgroundRectangle(label, fill_opacity=opacity, buff=0.04), label)
+
+
+COMPASS = [np.array([np.cos(a), np.sin(a), 0.0])
+           for a in np.linspace(0, 2 * np.pi, 8, endpoint=False)]
+"""The eight compass directions, east first, for :func:`place_beside` to try."""
+
+
+def place_beside(label: Mobject, anchor: np.ndarray, directions: Sequence[np.ndarray],
+                 segments: Sequence[tuple[np.ndarray, np.ndarray]] = (),
+                 others: Sequence[Mobject] = (), gap: float = 0.12, margin: float = 0.06
+                 ) -> Mobject:
+    """Move ``label`` next to the screen point ``anchor``, ``gap`` away in the first of
+    ``directions`` where its box (plus ``margin``) is crossed by none of the screen
+    ``segments`` (arrows, lines) and meets none of the ``others``; if none is clear, in the
+    direction with the fewest conflicts."""
+    half = np.array([label.width / 2, label.height / 2, 0.0])
+    samples = [np.linspace(0, 1, 24)[:, None] * (np.asarray(end) - start) + start
+               for start, end in segments]
+    boxes = [(m.get_corner(DL)[:2], m.get_corner(UR)[:2]) for m in others if m.has_points()
+             or m.submobjects]
+    best, best_conflicts = None, None
+    for direction in directions:
+        direction = np.asarray(direction, float) / np.linalg.norm(direction)
+        reach = np.abs(direction[:2]) @ half[:2]  # the box's extent along the direction
+        center = np.asarray(anchor, float) + (gap + reach) * direction
+        low, high = (center - half - margin)[:2], (center + half + margin)[:2]
+        conflicts = sum(bool(np.any(np.all((points[:, :2] >= low) & (points[:, :2] <= high),
+                                           axis=1))) for points in samples)
+        conflicts += sum(bool(np.all(low <= b_high) and np.all(b_low <= high))
+                         for b_low, b_high in boxes)
+        if best_conflicts is None or conflicts < best_conflicts:
+            best, best_conflicts = center, conflicts
+        if conflicts == 0:
+            break
+    return label.move_to(best)
+
+
+def format_number(value: float, decimals: int = 4) -> str:
+    """LaTeX for a number: ``decimals`` places below 1e5 in size, else a power of ten."""
+    value = float(value)
+    if abs(value) < 1e5:
+        text = f"{value:.{decimals}f}"
+        return text.lstrip("-") if set(text) <= set("-0.") else text
+    mantissa, exponent = f"{value:.3e}".split("e")
+    return rf"{mantissa}\cdot 10^{{{int(exponent)}}}"
+
+
+def caption_number(value: float) -> str:
+    """A number for a caption: three significant digits, no ``-0``."""
+    text = f"{float(value):.3g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def scaled_row(label: str, values: np.ndarray, getter: Callable[[], float],
+               decimals: int) -> tuple[str, Callable[[], float], int]:
+    """A :func:`make_panel` row for a value that may be huge: when ``values`` (its plot
+    limits, say) reach 1e5, the label gets a power of ten (``f(x) / 10^{12}``) and the
+    value is divided by it, so the digits fit the panel's column."""
+    largest = float(np.max(np.abs(values))) if len(values) else 0.0
+    if largest < 1e5:
+        return label, getter, decimals
+    power = int(np.floor(np.log10(largest)))
+    return rf"{label}\,/\,10^{{{power}}}", lambda: getter() / 10.0**power, decimals
+
+
+def _tick_tex(label: str) -> str:
+    if "e" not in label:
+        return label
+    mantissa, exponent = label.split("e")
+    return rf"{mantissa}\cdot 10^{{{int(exponent)}}}"
+
+
+class Window:
+    """A plot's data window ``[x_low, x_high] x [y_low, y_high]`` on a PlotAxes."""
+
+    def __init__(self, axes: PlotAxes, x_range: Sequence[float], y_range: Sequence[float]):
+        self.axes = axes
+        self.x_range, self.y_range = tuple(x_range), tuple(y_range)
+        self.low = axes.c2p(x_range[0], y_range[0])[:2]
+        self.high = axes.c2p(x_range[1], y_range[1])[:2]
+
+    def to_screen(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Data points as screen points, shape (N, 3) (N may be 0)."""
+        xs, ys = np.asarray(xs, float).ravel(), np.asarray(ys, float).ravel()
+        if not len(xs):
+            return np.zeros((0, 3))
+        return self.axes.c2p(xs, ys).T.reshape(-1, 3)
+
+    def clip_y(self, ys: np.ndarray) -> np.ndarray:
+        return np.clip(ys, *self.y_range)
+
+    def units(self) -> np.ndarray:
+        """Screen units per data unit along x and y."""
+        return (self.high - self.low) / (self.x_range[1] - self.x_range[0],
+                                         self.y_range[1] - self.y_range[0])
+
+
+def window_curve_points(window: Window, xs: np.ndarray, ys: np.ndarray,
+                        dash: float | None = None, gap: float = 0.1) -> np.ndarray:
+    """A polyline through (xs, ys) cut to the window: Bezier points of its visible pieces.
+
+    With ``dash`` (screen units) only dashes of that length, ``gap`` apart along the
+    curve, are kept: a dashed curve as one compound path.
+    """
+    screen = window.to_screen(xs, ys)
+    starts, ends = clip_segments(screen[:-1], screen[1:], window.low - 1e-9, window.high + 1e-9)
+    if not len(starts):
+        return np.zeros((0, 3))
+    if dash is None:
+        return segment_points(starts, ends)
+    # Cut every piece into bits of at most a quarter dash; keep the bits whose middle
+    # falls on a dash, measured along the curve.
+    lengths = np.linalg.norm(ends - starts, axis=1)
+    bits = np.maximum(1, np.ceil(lengths / (dash / 4))).astype(int)
+    owner = np.repeat(np.arange(len(starts)), bits)
+    first = np.repeat(np.cumsum(bits) - bits, bits)
+    k = np.arange(len(owner)) - first
+    t0, t1 = k / bits[owner], (k + 1) / bits[owner]
+    direction = ends[owner] - starts[owner]
+    bit_starts = starts[owner] + t0[:, None] * direction
+    bit_ends = starts[owner] + t1[:, None] * direction
+    middle = np.concatenate([[0.0], np.cumsum(lengths)])[owner] + 0.5 * (t0 + t1) * lengths[owner]
+    keep = np.mod(middle, dash + gap) < dash
+    return segment_points(bit_starts[keep], bit_ends[keep])
+
+
+def dashed_points(start: np.ndarray, end: np.ndarray, dash: float = 0.16,
+                  gap: float = 0.1) -> np.ndarray:
+    """Dashes along the screen segment start -> end as one compound path (a mover can
+    re-set it every frame for the price of one array)."""
+    start, end = np.asarray(start, float), np.asarray(end, float)
+    length = float(np.linalg.norm(end - start))
+    if length < 1e-9:
+        return np.zeros((0, 3))
+    offsets = np.arange(0.0, length, dash + gap)
+    a = offsets / length
+    b = np.minimum(offsets + dash, length) / length
+    direction = end - start
+    return segment_points(start + a[:, None] * direction, start + b[:, None] * direction)
+
+
+def make_plot(x_limits: Sequence[float], y_limits: Sequence[float], x_label: str,
+              y_label: str, left: float, top: float, width: float, height: float,
+              x_ticks: bool = True, pad: float | None = 0.06) -> tuple[PlotAxes, VGroup, Window]:
+    """Axes whose top-left corner is at (left, top), with readable ticks for any range:
+    ``(axes, VGroup(lines, labels), window)``.
+
+    ``axes`` only converts coordinates and is not drawn: the two axis lines are one
+    VMobject and every tick label and name one merged outline, so a fade or a frame
+    copies and fills two paths instead of a tree of number lines and glyphs.
+
+    The y range is ``y_limits`` padded by ``pad`` and rounded out to nice ticks
+    (``pad=None``: exactly ``y_limits``, for a map of the plane drawn to scale). Tick
+    labels use as many digits as it takes to tell them apart, and powers of ten for huge
+    values; ``x_ticks=False`` leaves the x ticks and name to a plot below that shares x.
+    The y name sits above the axis, the x name at the right end under the ticks.
+    """
+    x_low, x_high = (float(v) for v in x_limits)
+    y_low, y_high = (float(v) for v in y_limits)
+    if pad is None:
+        y_ticks = [t for t in nice_ticks(y_low, y_high, 4)[2] if y_low <= t <= y_high]
+    else:
+        spread = y_high - y_low
+        y_low, y_high, y_ticks = nice_ticks(y_low - pad * spread, y_high + pad * spread, 4)
+    _, _, x_ticks_at = nice_ticks(x_low, x_high, 5)
+    x_ticks_at = [t for t in x_ticks_at if x_low <= t <= x_high]
+    axes = PlotAxes([x_low, x_high], [y_low, y_high], x_length=width, y_length=height,
+                    tips=False, axis_config={"color": GREY, "stroke_width": 2,
+                                             "include_ticks": False})
+    axes.move_to([left + width / 2, top - height / 2, 0])
+    labels = VGroup()
+    y_texts = distinct_labels(y_ticks, 3)
+    for value in y_ticks:
+        labels.add(MathTex(_tick_tex(y_texts[value]), font_size=TICK_SIZE)
+                   .next_to(axes.c2p(x_low, value), LEFT, 0.12))
+    if x_ticks:
+        x_texts = distinct_labels(x_ticks_at, 3)
+        for value in x_ticks_at:
+            labels.add(MathTex(_tick_tex(x_texts[value]), font_size=TICK_SIZE)
+                       .next_to(axes.c2p(value, y_low), DOWN, 0.12))
+        x_name = MathTex(x_label, font_size=LABEL_SIZE)
+        x_name.next_to(axes.c2p(x_high, y_low), DOWN, buff=0.45).align_to(axes, RIGHT)
+        labels.add(x_name)
+    y_name = MathTex(y_label, font_size=LABEL_SIZE)
+    if y_name.width > width:
+        y_name.scale_to_fit_width(width)
+    y_name.next_to(axes.c2p(x_low, y_high), UP, buff=0.12).align_to(axes, LEFT)
+    labels.add(y_name)
+    corner = axes.c2p(x_low, y_low)
+    lines = get_segments(GREY, 2, 1.0, segment_points(
+        np.array([corner, corner]), np.array([axes.c2p(x_high, y_low), axes.c2p(x_low, y_high)])))
+    drawn = VGroup(lines, merge_outlines(labels))
+    return axes, drawn, Window(axes, (x_low, x_high), (y_low, y_high))
+
+
+def make_vector_panel(rows: Sequence[tuple[str, str]], first_row: int = 0) -> VGroup:
+    """Panel rows ``label = value`` (both LaTeX) in the number panel's place, top right,
+    with its row spacing and alignment (labels end at one x); for values that do not
+    change, such as vectors, which a Readout cannot show. Row ``i`` sits at panel row
+    ``first_row + i``. A row too wide for the panel's column is scaled to fit it."""
+    labels = [MathTex(label + " =", font_size=LABEL_SIZE + 2) for label, _ in rows]
+    label_width = max(label.width for label in labels)
+    panel = VGroup()
+    for i, (label, (_, value)) in enumerate(zip(labels, rows)):
+        row_y = SAFE_Y - 0.2 - PANEL_ROW_STEP * (first_row + i)
+        label.move_to([SAFE_X - PANEL_WIDTH + label_width, row_y, 0], aligned_edge=RIGHT)
+        number = MathTex(value, font_size=LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
+        row = merge_outlines(VGroup(label, number))
+        if row.get_right()[0] > SAFE_X:
+            row.scale((SAFE_X - row.get_left()[0]) / row.width, about_edge=LEFT)
+        panel.add(row)
+    return panel
+
+
+def box_points(lower_left: np.ndarray, upper_right: np.ndarray) -> np.ndarray:
+    """Axis-aligned rectangles (corners as screen points, shapes (N, 3)) as one compound
+    path, for bars drawn outside any axes."""
+    low, high = np.asarray(lower_left, float), np.asarray(upper_right, float)
+    corners = np.stack([low, np.column_stack([high[:, 0], low[:, 1], low[:, 2]]), high,
+                        np.column_stack([low[:, 0], high[:, 1], low[:, 2]]), low], axis=1)
+    return segment_points(corners[:, :-1].reshape(-1, 3), corners[:, 1:].reshape(-1, 3))
+
+
+def square_cells_points(centers: np.ndarray, side: float) -> np.ndarray:
+    """Outlines of squares of ``side`` at screen ``centers`` (N, 3) as one compound path."""
+    centers = np.asarray(centers, float).reshape(-1, 3)
+    half = side / 2
+    corners = np.array([[-half, -half, 0], [half, -half, 0], [half, half, 0], [-half, half, 0],
+                        [-half, -half, 0]])
+    outline = centers[:, None, :] + corners[None, :, :]  # (N, 5, 3)
+    starts, ends = outline[:, :-1].reshape(-1, 3), outline[:, 1:].reshape(-1, 3)
+    return segment_points(starts, ends)

@@ -1,0 +1,253 @@
+"""Pieces shared by the marginalization scenes: a joint density as a heat map on labelled
+axes, its contour ellipses, curves (and the area under them) growing along a sweep with
+their dashes as one path, and a colour ramp for draws coloured by z.
+
+Everything here turns numbers of a compute result into points or mobjects; no statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from manim import (
+    BLUE_A, BLUE_E, DOWN, GREY, LEFT, RIGHT, UP, UR, WHITE, ImageMobject, MathTex, Rectangle,
+    VGroup, VMobject, config, interpolate_color,
+)
+
+from scenes.theme.layout import distinct_labels, nice_ticks, partial_polyline, tick_tex
+from scenes.theme.palette import LABEL_SIZE, TICK_SIZE
+from scenes.theme.panel import merge_outlines
+from scenes.theme.plots import PlotAxes
+from scenes.theme.shapes import clip_segments, get_heat_image, segment_points
+
+__all__ = [
+    "CONTOUR_COLOR", "DASH", "GAP", "JointView", "MAX_IMAGE_CELLS", "Z_RAMP_LEVELS",
+    "area_corners", "contour_points", "curve_points", "dashed_points", "density_top",
+    "get_cover", "get_dashed_curve", "get_joint_image", "make_joint_view", "places_for",
+    "plot_axes",
+    "range_ticks", "tick_column", "tick_row", "z_levels", "z_ramp_colors",
+]
+
+DASH, GAP = 0.11, 0.07
+"""Dash and gap of a dashed curve, screen units (a second route, TEAL, is drawn dashed)."""
+
+MAX_IMAGE_CELLS = 400
+"""Largest grid drawn as an image per axis; finer grids are thinned (every k-th point)."""
+
+Z_RAMP_LEVELS = 8
+"""Colours of the ramp for draws coloured by z: each level is one dot cloud."""
+
+VIEW_HEAT = (3.4, 2.8)  # a joint beside its marginals: the heat map's width, height
+VIEW_BELOW_H, VIEW_SIDE_W, VIEW_GAP = 1.45, 1.45, 0.3  # p(x) under it, p(z) beside it
+CONTOUR_COLOR = WHITE
+
+
+def plot_axes(x_range: Sequence[float], y_range: Sequence[float], corner: np.ndarray,
+              width: float, height: float) -> PlotAxes:
+    """Axes without ticks (labels are placed by hand) with their lower-left at ``corner``."""
+    axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
+                    axis_config={"color": GREY, "stroke_width": 2, "include_ticks": False})
+    return axes.move_to(corner + np.array([width / 2, height / 2, 0]))
+
+
+def range_ticks(low: float, high: float, count: int = 4) -> dict[float, str]:
+    """About ``count`` round tick values inside ``[low, high]`` (the axis is not padded out
+    to them: a heat map spans its grid exactly), labelled so no two read the same."""
+    _, _, ticks = nice_ticks(low, high, count)
+    slack = 1e-9 * (high - low)
+    inside = [t for t in ticks if low - slack <= t <= high + slack]
+    return {t: label.replace("e+0", "e").replace("e-0", "e-")
+            for t, label in distinct_labels(inside, 3).items()}
+
+
+def places_for(scale: float, significant: int, low: int, high: int = 9) -> int:
+    """Decimals that show ``significant`` digits of numbers of size ``scale`` (> 0), within
+    ``[low, high]``: a panel keeps the source's rounding at the lecture's scale and still
+    reads at a scale a thousand times smaller."""
+    if not scale > 0:
+        return low
+    return int(np.clip(significant - 1 - np.floor(np.log10(scale)), low, high))
+
+
+def tick_row(axes: PlotAxes, ticks: dict[float, str], y: float) -> VGroup:
+    """Tick labels under the points ``(value, y)`` of ``axes``."""
+    return VGroup(*[MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(value, y), DOWN, 0.12)
+                    for value, tex in ticks.items()])
+
+
+def tick_column(axes: PlotAxes, ticks: dict[float, str], x: float) -> VGroup:
+    """Tick labels left of the points ``(x, value)`` of ``axes``."""
+    return VGroup(*[MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(x, value), LEFT, 0.12)
+                    for value, tex in ticks.items()])
+
+
+def get_joint_image(density: np.ndarray, axes: PlotAxes, x_range: Sequence[float],
+                    z_range: Sequence[float]) -> ImageMobject:
+    """The joint ``density[i, j] = p(x[j], z[i])`` as one viridis image filling the axes'
+    rectangle ``x_range x z_range``, brightest at the density's peak."""
+    rows = max(1, int(np.ceil(density.shape[0] / MAX_IMAGE_CELLS)))
+    cols = max(1, int(np.ceil(density.shape[1] / MAX_IMAGE_CELLS)))
+    thinned = density[::rows, ::cols]
+    low = axes.c2p(x_range[0], z_range[0])
+    high = axes.c2p(x_range[1], z_range[1])
+    image = get_heat_image(thinned[::-1] / thinned.max(), high[0] - low[0], high[1] - low[1],
+                           smooth=True)
+    return image.move_to((low + high) / 2)
+
+
+def get_cover(image: ImageMobject, opacity: float) -> Rectangle:
+    """A rectangle of the background colour over ``image``, at ``opacity``.
+
+    Fading the cover in or out dims or reveals the image while the image itself stays
+    still: Cairo redraws an image that moves (or whose opacity changes) on every frame at
+    the cost of a full-frame resample, and everything drawn after it along with it.
+    """
+    cover = Rectangle(width=image.width, height=image.height, stroke_width=0,
+                      fill_color=config.background_color, fill_opacity=opacity)
+    return cover.move_to(image)
+
+
+def contour_points(ellipses: np.ndarray, axes: PlotAxes, x_range: Sequence[float],
+                   z_range: Sequence[float]) -> np.ndarray:
+    """Closed curves (shape (K, P, 2), plane points) as one compound path, cut at the
+    rectangle ``x_range x z_range``."""
+    screen = [axes.c2p(curve[:, 0], curve[:, 1]).T for curve in ellipses]
+    starts = np.concatenate([points[:-1] for points in screen])
+    ends = np.concatenate([points[1:] for points in screen])
+    low = axes.c2p(x_range[0], z_range[0])[:2]
+    high = axes.c2p(x_range[1], z_range[1])[:2]
+    return segment_points(*clip_segments(starts, ends, low, high))
+
+
+def _head(along: np.ndarray, values: np.ndarray, upto: float | None
+          ) -> tuple[np.ndarray, np.ndarray]:
+    along, values = np.asarray(along, float), np.asarray(values, float)
+    return (along, values) if upto is None else partial_polyline(along, values, upto)
+
+
+def _screen(axes: PlotAxes, along: np.ndarray, values: np.ndarray,
+            sideways: bool) -> np.ndarray:
+    xs, ys = (values, along) if sideways else (along, values)
+    return axes.c2p(np.asarray(xs, float), np.asarray(ys, float)).T.reshape(-1, 3)
+
+
+def curve_points(axes: PlotAxes, along: np.ndarray, values: np.ndarray,
+                 upto: float | None = None, sideways: bool = False) -> np.ndarray:
+    """Screen points (N, 3) of a density curve, up to fractional index ``upto``.
+
+    ``sideways`` draws it against a vertical variable: ``along`` on the axes' y, ``values``
+    on its x (a marginal beside a plot that shares its y axis).
+    """
+    return _screen(axes, *_head(along, values, upto), sideways)
+
+
+def area_corners(axes: PlotAxes, along: np.ndarray, values: np.ndarray,
+                 upto: float | None = None, sideways: bool = False) -> np.ndarray:
+    """Corners of the region between a density curve and its zero line, closed; none
+    while the curve has fewer than two points."""
+    along, values = _head(along, values, upto)
+    if len(along) < 2:
+        return np.zeros((0, 3))
+    rim = np.concatenate([along, along[::-1], along[:1]])
+    heights = np.concatenate([values, np.zeros(len(along)), values[:1]])
+    return _screen(axes, rim, heights, sideways)
+
+
+def dashed_points(points: np.ndarray, dash: float = DASH, gap: float = GAP) -> np.ndarray:
+    """A screen polyline (N, 3) as dashes of one compound path (Bezier points).
+
+    The dashes keep their place from the curve's start, so a curve growing along a sweep
+    adds dashes at its head and none crawl. Cheap enough to re-set every frame, unlike a
+    DashedVMobject (a mobject per dash).
+    """
+    points = np.asarray(points, float)
+    if len(points) < 2:
+        return np.zeros((0, 3))
+    lengths = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    if lengths[-1] <= 0:
+        return np.zeros((0, 3))
+    t = np.append(np.arange(0.0, lengths[-1], dash / 4), lengths[-1])
+    samples = np.column_stack([np.interp(t, lengths, points[:, k]) for k in range(3)])
+    middles = (t[:-1] + t[1:]) / 2
+    on = (middles % (dash + gap)) < dash
+    return segment_points(samples[:-1][on], samples[1:][on])
+
+
+def get_dashed_curve(points: np.ndarray, color, stroke_width: float = 3.5) -> VMobject:
+    """A dashed curve through screen ``points`` as one VMobject (see :func:`dashed_points`)."""
+    curve = VMobject(stroke_color=color, stroke_width=stroke_width, fill_opacity=0)
+    curve.set_points(dashed_points(points))
+    return curve
+
+
+def z_levels(z: np.ndarray, low: float, high: float, levels: int = Z_RAMP_LEVELS) -> np.ndarray:
+    """The ramp level (0 .. levels-1) of each ``z`` over ``[low, high]`` (clipped)."""
+    fraction = (np.asarray(z, float) - low) / (high - low)
+    return np.clip((fraction * levels).astype(int), 0, levels - 1)
+
+
+def z_ramp_colors(levels: int = Z_RAMP_LEVELS) -> list:
+    """Draws coloured by z stay in the samples' blue: dark (low z) to light (high z)."""
+    return [interpolate_color(BLUE_E, BLUE_A, i / max(levels - 1, 1)) for i in range(levels)]
+
+
+# --------------------------------------------------------------------------------------
+# A joint beside its marginals (marg_joint_marginals)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class JointView:
+    """A joint as a heat map with contours, p(x) under it and p(z) beside it."""
+
+    heat: PlotAxes
+    below: PlotAxes  # p(x): x along, density up
+    side: PlotAxes  # p(z): density along, z up
+    image: ImageMobject
+    contours: VMobject
+    frame: VGroup  # axes lines, tick labels and names
+    x_range: tuple[float, float]
+    z_range: tuple[float, float]
+
+
+def density_top(*curves: np.ndarray) -> tuple[float, float]:
+    """The top of a density axis over ``curves`` and the round tick below it."""
+    top = 1.15 * max(curve.max() for curve in curves)
+    return top, max(t for t in nice_ticks(0, top, 3)[2] if t <= top)
+
+
+def make_joint_view(r, density: np.ndarray, ellipses: np.ndarray, corner: np.ndarray,
+                    tops: tuple[tuple[float, float], tuple[float, float]]) -> JointView:
+    """The view of one joint; ``tops`` are (top, tick) of the p(x) and p(z) axes."""
+    x_range, z_range = (r.x[0], r.x[-1]), (r.z[0], r.z[-1])
+    (top_x, tick_x), (top_z, tick_z) = tops
+    width, height = VIEW_HEAT
+    heat = plot_axes(x_range, z_range, corner, width, height)
+    below = plot_axes(x_range, (0, top_x), corner + (VIEW_GAP + VIEW_BELOW_H) * DOWN, width,
+                      VIEW_BELOW_H)
+    side = plot_axes((0, top_z), z_range, corner + (width + VIEW_GAP) * RIGHT, VIEW_SIDE_W,
+                     height)
+    image = get_joint_image(density, heat, x_range, z_range)
+    contours = VMobject(stroke_color=CONTOUR_COLOR, stroke_width=1.6, stroke_opacity=0.75)
+    contours.set_points(contour_points(ellipses, heat, x_range, z_range))
+    # z ticks near the bottom edge would crowd the p(x) tick just under them
+    bottom = heat.c2p(x_range[0], z_range[0])[1]
+    z_ticks = {value: tex for value, tex in range_ticks(*z_range).items()
+               if heat.c2p(x_range[0], value)[1] - bottom > 0.3}
+    labels = VGroup(
+        tick_column(heat, z_ticks, x_range[0]),
+        tick_row(below, range_ticks(*x_range), 0),
+        tick_column(below, {tick_x: tick_tex(tick_x)}, x_range[0]),
+        tick_row(side, {tick_z: tick_tex(tick_z)}, z_range[0]),
+    )
+    z_name = MathTex("z", font_size=LABEL_SIZE).next_to(heat.c2p(x_range[0], z_range[1]), UP,
+                                                        buff=0.12).align_to(heat, LEFT)
+    x_name = MathTex("x", font_size=LABEL_SIZE).next_to(below.c2p(x_range[1], 0), RIGHT, 0.2)
+    p_x = MathTex("p(x)", font_size=LABEL_SIZE).next_to(below.c2p(x_range[1], top_x / 2),
+                                                        RIGHT, 0.2)
+    p_z = MathTex("p(z)", font_size=LABEL_SIZE).next_to(side.c2p(0, z_range[1]), UR, 0.12)
+    # The labels never change: one merged outline is one path to copy, fade and fill.
+    frame = VGroup(heat, below, side, merge_outlines(VGroup(labels, z_name, x_name, p_x, p_z)))
+    return JointView(heat, below, side, image, contours, frame, x_range, z_range)
