@@ -17,7 +17,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from lecture.catalog import SCENES, SECTIONS
+from lecture.assemble import Assembly, assemble
+from lecture.catalog import CARDS, SCENES, SECTIONS
+from lecture.gallery import write_gallery
 from lecture.jobs import FORMATS, QUALITY_DIRS, ROOT, UsageError, plan_jobs
 from lecture.params import ParamError, show
 from lecture.runner import describe_stop, render_locally
@@ -95,7 +97,7 @@ def collect_overrides(sets: list[str], params_file: Path | None,
     A --set for a scene that is not rendered is refused (a typo would go unnoticed); a
     params file may hold tables for any scene. ``targets`` None means the whole lecture.
     """
-    known = {scene.id for scene in SCENES}
+    known = {scene.id for scene in (*CARDS, *SCENES)}
     overrides: dict[str, dict[str, Any]] = {}
     if params_file is not None:
         for scene_id, values in read_params_file(params_file).items():
@@ -135,6 +137,9 @@ def list_catalog() -> str:
                 kind = field.metadata["kind"]
                 lines.append(f"      {field.name} = {show(field.default)}  "
                              f"({kind.describe()}) {field.metadata['help']}")
+    lines.append(f"cards: {', '.join(c.id for c in CARDS)}")
+    lines.append("  title cards of the lecture and of each section, rendered with the whole "
+                 "lecture (or alone: target cards)")
     return "\n".join(lines)
 
 
@@ -171,14 +176,29 @@ def main(argv: list[str] | None = None) -> int:
             if job not in todo:
                 print(f"cached    {job.clip}")
         outcomes, signum = render_locally(todo, args.jobs, _report)
+        if signum:
+            print(describe_stop(outcomes, signum), file=sys.stderr)
+            return 128 + signum
+        if any(o.status != "rendered" for o in outcomes):
+            return 1
+        folder = media / "lecture" / QUALITY_DIRS[args.quality]
+        if folder.is_dir():
+            _report_assembly(assemble(folder))
+            print(f"gallery   {write_gallery(folder)}")
     except OSError as exc:  # the environment: a folder that cannot be written, a full disk
         where = f": {exc.filename}" if exc.filename else ""
         print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
-    if signum:
-        print(describe_stop(outcomes, signum), file=sys.stderr)
-        return 128 + signum
-    return 1 if any(o.status != "rendered" for o in outcomes) else 0
+    return 0
+
+
+def _report_assembly(assembly: Assembly) -> None:
+    if assembly.status == "incomplete":
+        missing = ", ".join(assembly.missing[:3]) + (", ..." if len(assembly.missing) > 3 else "")
+        print(f"lecture   not joined: {len(assembly.missing)} part(s) not rendered at this "
+              f"quality ({missing}); ./render.sh with no target renders them all")
+    else:
+        print(f"lecture   {assembly.folder / 'lecture.mp4'} ({assembly.status})")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from lecture.catalog import SCENES, SECTIONS, SceneEntry, resolve_targets
+from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, resolve_targets
 from lecture.params import SceneParams
 
 __all__ = [
@@ -149,8 +149,8 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
             f"(sections: {', '.join(s.id for s in SECTIONS)}; "
             f"scenes: {', '.join(s.id for s in SCENES)})"
         ) from None
-    resolved = {scene.id: scene.resolve(overrides.get(scene.id, {})) for scene in SCENES
-                if scene.id in overrides or scene in scenes}
+    resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
+                for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")
     jobs = []
     for scene in scenes:

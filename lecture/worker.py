@@ -39,21 +39,6 @@ CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
-def probe(video: Path, poster: Path) -> dict[str, Any]:
-    """Size, frame rate and duration of a clip, and its last frame saved as the poster."""
-    import av
-
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        frames, last = 0, None
-        for last in container.decode(stream):
-            frames += 1
-        fps = float(stream.guessed_rate or stream.base_rate or stream.average_rate)
-        last.to_image().convert("RGB").save(poster)
-        return {"duration_s": round(frames / fps, 3), "width": stream.width,
-                "height": stream.height, "fps": round(fps, 3)}
-
-
 def seed_caches(media: Path, work: Path) -> None:
     """Give the worker private copies of the shared TeX/text caches.
 
@@ -84,11 +69,13 @@ def render_job(job: dict[str, Any]) -> None:
     from compute.results import keyframes
     from lecture.captions import srt_to_vtt
     from lecture.catalog import entry
+    from lecture.storyboard import contact_sheet, scan
 
     scene_entry = entry(job["scene"])
     params = scene_entry.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
-    configured = type(scene_class.__name__, (scene_class,), {"params": params})
+    configured = type(scene_class.__name__, (scene_class,),
+                      {"params": params, "catalog_entry": scene_entry})
     media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
     out = work / "out"
     out.mkdir()
@@ -104,7 +91,11 @@ def render_job(job: dict[str, Any]) -> None:
         writer = scene.renderer.file_writer
         video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
     harvest_caches(media, work)
-    facts = probe(video, out / f"{stem}.png")
+    clip = scan(video)
+    clip.last.save(out / f"{stem}.png")
+    contact_sheet(clip.picked).save(out / f"{stem}.storyboard.png")
+    facts = {"duration_s": round(clip.duration, 3), "width": clip.width,
+             "height": clip.height, "fps": round(clip.fps, 3)}
     os.replace(video, out / f"{stem}{video.suffix}")
     if captions is not None and Path(captions).exists():
         text = Path(captions).read_text(encoding="utf-8")

@@ -42,9 +42,10 @@ class LectureScene(Scene):
     """Base of every lecture scene: its catalog entry, parameters, result and narration."""
 
     params: ClassVar[SceneParams | None] = None  # the pipeline sets this on a subclass
+    catalog_entry: ClassVar[SceneEntry | None] = None  # else found from the module's name
 
     def setup(self) -> None:
-        self.entry = scene_entry(type(self))
+        self.entry = self.catalog_entry or scene_entry(type(self))
         self.p = self.params if self.params is not None else self.entry.params()
         self.result = self.p.compute()
 

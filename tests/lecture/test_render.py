@@ -1,13 +1,12 @@
 """Real renders at -q l, checked as a user would check them.
 
-One module-wide render of the lecture (every built section, ``-j 2``) into a temporary
-media folder; then the cache, a parameter variant, an interrupted render and the plain
-Manim CLI. The slowest tests of the suite: about two minutes on two cores.
+One render of the whole lecture (``-j 2``, the ``lecture`` fixture of conftest.py) into a
+temporary media folder; then the cache, a parameter variant, interrupted renders, other
+formats and the plain Manim CLI. The slowest tests of the suite.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -22,9 +21,9 @@ import srt
 from PIL import Image
 
 from compute.results import keyframes
-from lecture.catalog import SCENES, entry
+from lecture.catalog import CARDS, SCENES, entry
+from tests.lecture.rendering import ROOT, digest, outputs, render
 
-ROOT = Path(__file__).resolve().parents[2]
 SPEC_KEYFRAMES = {
     "mc_mean_convergence": {"n", "mean", "ci_half_width", "true_mean"},
     "mc_nonlinear_expectation": {"n", "estimate", "abs_error", "true_value"},
@@ -35,33 +34,6 @@ SPEC_KEYFRAMES = {
     "cov_grid_2d": {"A", "det", "density_scale", "unit_square_image"},
     "cov_jacobian_field": {"x1", "x2", "det_jacobian"},
 }
-
-
-def render(media: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """./render.sh run from the media folder's parent, which it names relatively."""
-    return subprocess.run([str(ROOT / "render.sh"), "-q", "l", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=media.parent,
-                          env={**os.environ, "LECTURE_MEDIA_DIR": media.name})
-
-
-def outputs(media: Path, scene_id: str, stem: str | None = None) -> dict[str, Path]:
-    scene = entry(scene_id)
-    folder = media / "lecture" / "480p15" / scene.section
-    return {ext: folder / f"{stem or scene.stem}.{ext}" for ext in
-            ("mp4", "json", "srt", "vtt", "png")}
-
-
-def digest(paths) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-
-@pytest.fixture(scope="module")
-def lecture(tmp_path_factory) -> Path:
-    media = tmp_path_factory.mktemp("media")
-    run = render(media, "-j", "2")
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.count("rendered") == len(SCENES)
-    return media
 
 
 @pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
@@ -120,7 +92,9 @@ def test_unchanged_rerun_renders_nothing(lecture):
     before = {s.id: digest(outputs(lecture, s.id).values()) for s in SCENES}
     start = time.perf_counter()
     run = render(lecture)
-    assert run.returncode == 0 and run.stdout.count("cached") == len(SCENES), run.stdout
+    assert run.returncode == 0 and run.stdout.count("cached") == len(SCENES) + len(CARDS), \
+        run.stdout
+    assert "(unchanged)" in run.stdout  # the joined lecture is not rebuilt either
     assert time.perf_counter() - start < 10
     assert {s.id: digest(outputs(lecture, s.id).values()) for s in SCENES} == before
 
