@@ -115,7 +115,16 @@ document.querySelectorAll('a[data-seek]').forEach(a => a.addEventListener('click
 """.strip()
 
 
-def _clip_html(folder: Path, sidecar_path: Path, variants: list[tuple[Path, dict]]) -> str:
+def _poster_row(folder: Path, items: list[tuple[str, str]]) -> str:
+    """Posters linking to their clips, each captioned: (clip path without suffix, caption)."""
+    figures = "".join(f'<figure><a href="{stem}.mp4"><img src="{stem}.png" alt="" '
+                      f'loading="lazy"></a><figcaption>{html.escape(text)}</figcaption></figure>'
+                      for stem, text in items)
+    return f'<div class="variants">{figures}</div>'
+
+
+def _clip_html(folder: Path, sidecar_path: Path, variants: list[tuple[Path, dict]],
+               sweeps: list[dict]) -> str:
     sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
     scene = entry(sidecar["scene"])
     stem = sidecar_path.relative_to(folder).with_suffix("").as_posix()
@@ -143,15 +152,20 @@ def _clip_html(folder: Path, sidecar_path: Path, variants: list[tuple[Path, dict
         f"{esc(_embed(stem, sidecar))}</textarea>"
         f'<button type="button" data-copy="{snippet_id}">Copy embed code</button>',
     ]
-    if variants:
-        rows.append('<p>Other parameters:</p><div class="variants">')
-        for path, data in variants:
-            vstem = path.relative_to(folder).with_suffix("").as_posix()
-            changed = ", ".join(f"{k} = {json.dumps(v)}" for k, v in data["params"].items()
-                                if v != scene.params().as_dict().get(k))
-            rows.append(f'<figure><a href="{vstem}.mp4"><img src="{vstem}.png" alt="" '
-                        f'loading="lazy"></a><figcaption>{esc(changed)}</figcaption></figure>')
-        rows.append("</div>")
+    defaults = scene.params().as_dict()
+    swept = set()
+    for sweep in sweeps:
+        items = [(v["clip"][:-4], f"{sweep['param']} = {json.dumps(v['value'])}")
+                 for v in sweep["variants"] if (folder / v["clip"]).exists()]
+        swept.update(stem for stem, _ in items)
+        rows.append(f"<p>Sweep of {esc(sweep['param'])}:</p>{_poster_row(folder, items)}")
+    others = [(path.relative_to(folder).with_suffix("").as_posix(), data)
+              for path, data in variants]
+    others = [(stem, ", ".join(f"{k} = {json.dumps(v)}" for k, v in data["params"].items()
+                               if v != defaults.get(k)))
+              for stem, data in others if stem not in swept]
+    if others:
+        rows.append(f"<p>Other parameters:</p>{_poster_row(folder, others)}")
     rows.append("</div></section>")
     return "\n".join(rows)
 
@@ -191,6 +205,13 @@ def _lecture_html(folder: Path) -> str:
 def write_gallery(folder: Path) -> Path:
     """Write ``index.html`` in a quality folder from the sidecars found there."""
     variants = _variants(folder)
+    sweeps: dict[str, list[dict]] = {}
+    for path in sorted(folder.glob("sweeps/*.json")):
+        try:
+            sweep = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        sweeps.setdefault(sweep["scene"], []).append(sweep)
     body = [f"<h1>{html.escape(LECTURE_TITLE)}</h1>",
             f"<p>Rendered at {html.escape(folder.name)}. Every clip below can be rendered "
             "again with new parameters by the command under it.</p>",
@@ -200,7 +221,8 @@ def write_gallery(folder: Path) -> Path:
         for scene in (s for s in SCENES if s.section == section.id):
             sidecar = folder / scene.section / f"{scene.stem}.json"
             if sidecar.exists():
-                clips.append(_clip_html(folder, sidecar, variants.get(scene.id, [])))
+                clips.append(_clip_html(folder, sidecar, variants.get(scene.id, []),
+                                        sweeps.get(scene.id, [])))
         if clips:
             body.append(f'<h2 id="{section.id}">{html.escape(section.heading)}</h2>')
             body.extend(clips)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,12 +135,18 @@ class Job:
         return recorded == self.cache_key and self.clip.exists()
 
 
+Sweeps = dict[str, dict[str, list[Any]]]
+"""Per scene, per parameter, the values to render one variant each (a sweep)."""
+
+
 def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality: str, fmt: str,
-              media: Path) -> list[Job]:
+              media: Path, sweeps: Sweeps | None = None) -> list[Job]:
     """Validate every parameter and name every output; raises ParamError or UsageError.
 
     Overrides may name scenes outside the targets (a params file covering the whole
-    lecture); they are validated all the same.
+    lecture); they are validated all the same. A scene with a sweep becomes one job per
+    value (per combination of values, if it sweeps several parameters), each on top of
+    the scene's overrides.
     """
     try:
         scenes = resolve_targets(targets)
@@ -149,17 +156,26 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
             f"(sections: {', '.join(s.id for s in SECTIONS)}; "
             f"scenes: {', '.join(s.id for s in SCENES)})"
         ) from None
+    sweeps = sweeps or {}
+    for scene_id in sweeps:
+        if scene_id not in {s.id for s in scenes}:
+            raise UsageError(f"--sweep {scene_id}: not among the scenes being rendered")
     resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
                 for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")
     jobs = []
     for scene in scenes:
-        params = resolved[scene.id]
-        stem = scene.stem if params.is_default() else f"{scene.stem}--{params_hash(params)}"
-        if fmt != "mp4":  # each format its own sidecar, poster and cache entry
-            stem = f"{stem}--{fmt}"
-        key = hashlib.sha256(json.dumps(
-            [scene.id, params.as_dict(), quality, fmt, code_digest(scene), manim_version],
-            sort_keys=True).encode()).hexdigest()
-        jobs.append(Job(scene, params, quality, fmt, media, stem, key))
-    return jobs
+        variants = [resolved[scene.id]]
+        if scene.id in sweeps:
+            names, values = zip(*sweeps[scene.id].items())
+            variants = [scene.resolve({**overrides.get(scene.id, {}), **dict(zip(names, combo))})
+                        for combo in itertools.product(*values)]
+        for params in variants:
+            stem = scene.stem if params.is_default() else f"{scene.stem}--{params_hash(params)}"
+            if fmt != "mp4":  # each format its own sidecar, poster and cache entry
+                stem = f"{stem}--{fmt}"
+            key = hashlib.sha256(json.dumps(
+                [scene.id, params.as_dict(), quality, fmt, code_digest(scene), manim_version],
+                sort_keys=True).encode()).hexdigest()
+            jobs.append(Job(scene, params, quality, fmt, media, stem, key))
+    return list(dict.fromkeys(jobs))  # a sweep value equal to another: rendered once

@@ -22,7 +22,7 @@ from PIL import Image
 
 from compute.results import keyframes
 from lecture.catalog import CARDS, SCENES, entry
-from tests.lecture.rendering import ROOT, digest, outputs, render
+from tests.lecture.rendering import ROOT, alive, digest, outputs, render, wait_for
 
 SPEC_KEYFRAMES = {
     "mc_mean_convergence": {"n", "mean", "ci_half_width", "true_mean"},
@@ -113,30 +113,11 @@ def test_changed_params_render_a_variant_beside_the_defaults(lecture):
     assert digest(default.values()) == before
 
 
-def wait_for(found, what: str, timeout: float = 180.0):
-    """Poll until ``found()`` returns something (a file that appeared, a process gone)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = found()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def paused(media: Path, point: str) -> tuple[Path, int]:
     """The marker of a process paused at ``point`` (lecture.faults) and that process's pid."""
     marker = wait_for(lambda: next(iter((media / ".work").glob(f"*/at-{point}")), None),
                       f"a render to reach '{point}'")
     return marker, int(marker.read_text())
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"  # a zombie has finished
 
 
 def start(media: Path, *args: str, fault: str) -> subprocess.Popen:
