@@ -7,6 +7,7 @@ Reads sidecars and clips only (it never imports a scene). In ``media/lecture/<qu
   with a chapter per section card and per clip, index before data (faststart);
 - ``lecture.srt`` and ``lecture.vtt``: every part's captions, shifted to its place;
 - ``chapters.vtt``: the chapters as a WebVTT track for ``<track kind="chapters">``;
+- ``lecture.txt``: the transcript, each part's title followed by its narration;
 - ``lecture.json``: the parts, their offsets and the key that says when to rebuild.
 
 They are rebuilt only when a part changed (the key is the parts' cache keys and this
@@ -28,7 +29,7 @@ from typing import Any
 import av
 import srt
 
-from lecture.captions import srt_to_vtt
+from lecture.captions import chapters_vtt, srt_to_vtt, transcript
 from lecture.catalog import SceneEntry, lecture_order
 
 __all__ = ["Part", "assemble", "chapter_title", "parts_of", "shifted_captions"]
@@ -109,6 +110,15 @@ def _join(parts: list[Part], out: Path) -> list[tuple[Fraction, Fraction]]:
     return spans
 
 
+def lecture_transcript(parts: list[Part]) -> str:
+    """The whole lecture's narration as text: each part's title, then its captions."""
+    blocks = []
+    for part in parts:
+        own = transcript(part.captions.read_text(encoding="utf-8")) if part.captions.exists() else ""
+        blocks.append(f"{chapter_title(part.entry)}\n\n{own}")
+    return "\n".join(blocks)
+
+
 def shifted_captions(parts: list[Part], starts: list[float]) -> str:
     """Every part's captions as one SubRip text, each cue moved to its part's start."""
     cues = []
@@ -120,19 +130,6 @@ def shifted_captions(parts: list[Part], starts: list[float]) -> str:
             cues.append(srt.Subtitle(len(cues) + 1, cue.start + shift, cue.end + shift,
                                      cue.content))
     return srt.compose(cues, reindex=False)
-
-
-def _vtt_time(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
-
-
-def chapters_vtt(parts: list[Part], spans: list[tuple[float, float]]) -> str:
-    cues = [f"{_vtt_time(start)} --> {_vtt_time(end)}\n{chapter_title(part.entry)}"
-            for part, (start, end) in zip(parts, spans)]
-    return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -168,7 +165,9 @@ def assemble(folder: Path) -> Assembly:
     captions = shifted_captions(parts, [start for start, _ in spans])
     _write(folder / f"{LECTURE}.srt", captions)
     _write(folder / f"{LECTURE}.vtt", srt_to_vtt(captions))
-    _write(folder / "chapters.vtt", chapters_vtt(parts, spans))
+    _write(folder / "chapters.vtt", chapters_vtt(
+        [(start, end, chapter_title(p.entry)) for p, (start, end) in zip(parts, spans)]))
+    _write(folder / f"{LECTURE}.txt", lecture_transcript(parts))
     record = {"key": key, "duration_s": round(spans[-1][1], 3), "parts": [
         {"id": p.entry.id, "clip": str(p.clip.relative_to(folder)), "title": chapter_title(p.entry),
          "start_s": round(start, 3), "end_s": round(end, 3)}

@@ -19,7 +19,7 @@ from typing import Any
 
 from lecture.assemble import Assembly
 from lecture.catalog import CARDS, SCENES, SECTIONS
-from lecture.jobs import FORMATS, QUALITY_DIRS, UsageError
+from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
 from lecture.params import ParamError, show
 from lecture.pipeline import Request, default_media, execute, plan
 from lecture.runner import describe_stop
@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true",
                         help="print sections, scenes, parameters, defaults and constraints")
     parser.add_argument("--format", choices=FORMATS, default="mp4", help="clip format")
+    parser.add_argument("--theme", choices=THEMES, default=None,
+                        help="dark (default) or light, a variant of its own (NN_<scene>--light.*);"
+                             " a params file may set theme = \"light\" at its top")
     parser.add_argument("--sweep", dest="sweeps", action="append", default=[],
                         metavar="SCENE.PARAM=V1,V2,...",
                         help="render one variant per value (TOML values, comma-separated)")
@@ -114,6 +117,15 @@ def split_values(text: str) -> list[Any]:
     return values
 
 
+def file_theme(params_file: Path | None) -> str:
+    """The ``theme = "light"`` at the top of a params file ("dark" without one)."""
+    theme = read_params_file(params_file).get("theme", "dark") if params_file else "dark"
+    if theme not in THEMES:
+        raise UsageError(f"--params {params_file}: theme = {show(theme)}: must be one of "
+                         + ", ".join(f'"{t}"' for t in THEMES))
+    return theme
+
+
 def _scene_param(option: str, item: str) -> tuple[str, str, str]:
     key, eq, text = item.partition("=")
     scene_id, dot, name = key.strip().partition(".")
@@ -137,6 +149,8 @@ def collect_overrides(sets: list[str], params_file: Path | None,
     swept: dict[str, dict[str, list[Any]]] = {}
     if params_file is not None:
         for scene_id, values in read_params_file(params_file).items():
+            if scene_id == "theme":  # a setting of the whole file, read by file_theme()
+                continue
             if not isinstance(values, dict):
                 raise UsageError(f"--params {params_file}: '{scene_id}' must be a [table]")
             if scene_id == "sweep":
@@ -201,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"-j {args.jobs}: must be an integer from 1 to 64")
         overrides, sweeps = collect_overrides(args.sets, args.params, args.targets, args.sweeps)
         request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
-                          args.force, args.jobs, default_media(), args.scheduler)
+                          args.theme or file_theme(args.params), args.force, args.jobs,
+                          default_media(), args.scheduler)
         jobs = plan(request)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -68,6 +68,8 @@ def render_command(sidecar: dict[str, Any]) -> str:
             words += ["--set", f"{scene.id}.{name}={_toml(value)}"]
     if sidecar.get("format", "mp4") != "mp4":
         words += ["--format", sidecar["format"]]
+    if sidecar.get("theme", "dark") != "dark":
+        words += ["--theme", sidecar["theme"]]
     return " ".join(shlex.quote(w) for w in words)
 
 
@@ -139,9 +141,13 @@ def _clip_html(folder: Path, sidecar_path: Path, variants: list[tuple[Path, dict
         f'<video controls preload="metadata" poster="{stem}.png">'
         f'<source src="{stem}.mp4" type="video/mp4">'
         f'<track kind="captions" srclang="en" label="English" src="{stem}.vtt" default>'
+        f'<track kind="chapters" srclang="en" label="Steps" src="{stem}.chapters.vtt">'
         f"</video>",
-        f'<p><a href="{stem}.storyboard.png">Storyboard</a> · <a href="{stem}.png">poster</a>'
-        f' · <a href="{stem}.vtt">captions</a> · <a href="{stem}.json">sidecar</a></p>',
+        f'<p><a href="{stem}.storyboard.png">Storyboard</a> · <a href="{stem}.txt">transcript</a>'
+        f' · <a href="{stem}.png">poster</a> · <a href="{stem}.vtt">captions</a>'
+        f' · <a href="{stem}.json">sidecar</a></p>',
+        "<ol class=\"steps\">" + "".join(f"<li>{s['start']:.0f} s: {esc(s['title'])}</li>"
+                                        for s in sidecar.get("steps", [])) + "</ol>",
         "</div><div>",
         f"<h3>{scene.number:02d} {esc(scene.title)}</h3>",
         f"<p>{esc(scene.summary)} <em>{sidecar['duration_s']:.1f} s</em></p>",
@@ -198,7 +204,8 @@ def _lecture_html(folder: Path) -> str:
             f'<track kind="captions" srclang="en" label="English" src="lecture.vtt" default>'
             f'<track kind="chapters" srclang="en" label="Chapters" src="chapters.vtt">'
             f"</video><p>{minutes:.1f} minutes · <a href=\"lecture.mp4\">lecture.mp4</a> · "
-            f'<a href="lecture.srt">lecture.srt</a> · <a href="chapters.vtt">chapters</a></p>'
+            f'<a href="lecture.srt">lecture.srt</a> · <a href="chapters.vtt">chapters</a> · '
+            f'<a href="lecture.txt">transcript</a></p>'
             f'<nav class="chapters">{links}</nav>')
 
 

@@ -20,13 +20,14 @@ from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, resolve_targets
 from lecture.params import SceneParams
 
 __all__ = [
-    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "UsageError", "code_digest", "code_files",
+    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "UsageError", "code_digest", "code_files",
     "plan_jobs",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
 QUALITY_DIRS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
 FORMATS = ("mp4", "webm", "gif")
+THEMES = ("dark", "light")
 PACKAGES = ("compute", "lecture", "scenes")
 # Besides what the scene and its parameters import: the process that renders, its
 # captions, and Manim's settings. The catalog itself is read as the entry's facts.
@@ -110,6 +111,7 @@ class Job:
     media: Path
     stem: str
     cache_key: str
+    theme: str = "dark"
 
     @property
     def out_dir(self) -> Path:
@@ -140,7 +142,7 @@ Sweeps = dict[str, dict[str, list[Any]]]
 
 
 def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality: str, fmt: str,
-              media: Path, sweeps: Sweeps | None = None) -> list[Job]:
+              media: Path, sweeps: Sweeps | None = None, theme: str = "dark") -> list[Job]:
     """Validate every parameter and name every output; raises ParamError or UsageError.
 
     Overrides may name scenes outside the targets (a params file covering the whole
@@ -174,8 +176,10 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
             stem = scene.stem if params.is_default() else f"{scene.stem}--{params_hash(params)}"
             if fmt != "mp4":  # each format its own sidecar, poster and cache entry
                 stem = f"{stem}--{fmt}"
+            if theme != "dark":  # so does each theme
+                stem = f"{stem}--{theme}"
             key = hashlib.sha256(json.dumps(
-                [scene.id, params.as_dict(), quality, fmt, code_digest(scene), manim_version],
-                sort_keys=True).encode()).hexdigest()
-            jobs.append(Job(scene, params, quality, fmt, media, stem, key))
+                [scene.id, params.as_dict(), quality, fmt, theme, code_digest(scene),
+                 manim_version], sort_keys=True).encode()).hexdigest()
+            jobs.append(Job(scene, params, quality, fmt, media, stem, key, theme))
     return list(dict.fromkeys(jobs))  # a sweep value equal to another: rendered once

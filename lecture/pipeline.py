@@ -45,6 +45,7 @@ class Request:
     sweeps: Sweeps = field(default_factory=dict)
     quality: str = "m"
     fmt: str = "mp4"
+    theme: str = "dark"
     force: bool = False
     workers: int = os.cpu_count() or 1
     media: Path = field(default_factory=default_media)
@@ -72,7 +73,8 @@ class Result:
 def plan(request: Request) -> list[Job]:
     """Every job of the request, checked; raises ParamError or UsageError on bad input."""
     jobs = plan_jobs(list(request.targets), {k: dict(v) for k, v in request.overrides.items()},
-                     request.quality, request.fmt, request.media, request.sweeps)
+                     request.quality, request.fmt, request.media, request.sweeps,
+                     request.theme)
     for job in jobs:  # values that pass every check yet have no finite answer
         if request.force or not job.is_cached():
             job.scene.computed(job.params)

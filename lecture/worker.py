@@ -67,8 +67,9 @@ def render_job(job: dict[str, Any]) -> None:
     from manim import tempconfig
 
     from compute.results import keyframes
-    from lecture.captions import srt_to_vtt
+    from lecture.captions import chapters_vtt, srt_to_vtt, transcript
     from lecture.catalog import entry
+    from lecture.mp4 import faststart
     from lecture.storyboard import contact_sheet, scan
 
     scene_entry = entry(job["scene"])
@@ -91,6 +92,8 @@ def render_job(job: dict[str, Any]) -> None:
         writer = scene.renderer.file_writer
         video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
     harvest_caches(media, work)
+    if video.suffix == ".mp4":
+        faststart(video)  # index first: a browser can play it while it downloads
     clip = scan(video)
     clip.last.save(out / f"{stem}.png")
     contact_sheet(clip.picked).save(out / f"{stem}.storyboard.png")
@@ -101,10 +104,15 @@ def render_job(job: dict[str, Any]) -> None:
         text = Path(captions).read_text(encoding="utf-8")
         (out / f"{stem}.srt").write_text(text, encoding="utf-8")
         (out / f"{stem}.vtt").write_text(srt_to_vtt(text), encoding="utf-8")
+        (out / f"{stem}.txt").write_text(transcript(text), encoding="utf-8")
+    steps = scene.steps(facts["duration_s"])
+    (out / f"{stem}.chapters.vtt").write_text(
+        chapters_vtt([(s["start"], s["end"], s["title"]) for s in steps]), encoding="utf-8")
     sidecar = {
         "scene": scene_entry.id, "section": scene_entry.section, "title": scene_entry.title,
         "params": params.as_dict(), "keyframes": keyframes(scene.result), **facts,
-        "quality": job["quality"], "format": job["format"], "cache_key": job["cache_key"],
+        "steps": steps, "quality": job["quality"], "format": job["format"],
+        "theme": job.get("theme", "dark"), "cache_key": job["cache_key"],
         "versions": {"python": platform.python_version(),
                      **{name: version(name) for name in VERSIONED}},
     }
@@ -129,6 +137,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_TERMINATED))
     _die_with_parent(job["parent"])
     os.environ[faults.WORK_DIR_VARIABLE] = job["work"]
+    os.environ["LECTURE_THEME"] = job.get("theme", "dark")  # read when the palette loads
     with open(job["log"], "w", encoding="utf-8") as log:
         if job["progress_bar"] == "none":  # no terminal: everything, C libraries too
             os.dup2(log.fileno(), 2)

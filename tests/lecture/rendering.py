@@ -27,7 +27,7 @@ def outputs(media: Path, scene_id: str, stem: str | None = None) -> dict[str, Pa
     scene = entry(scene_id)
     folder = media / "lecture" / QUALITY / scene.section
     return {ext: folder / f"{stem or scene.stem}.{ext}" for ext in
-            ("mp4", "json", "srt", "vtt", "png", "storyboard.png")}
+            ("mp4", "json", "srt", "vtt", "png", "storyboard.png", "txt", "chapters.vtt")}
 
 
 def digest(paths) -> dict[str, str]:

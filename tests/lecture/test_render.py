@@ -267,3 +267,63 @@ def test_plain_manim_cli_renders_each_scene_with_defaults(scene_id, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     image, = tmp_path.rglob(f"{scene.class_name}*.png")
     assert np.asarray(Image.open(image).convert("L"), float).std() > 10
+
+
+def test_every_mp4_is_web_ready_h264_high_with_its_index_first(lecture):
+    from lecture.mp4 import top_level_boxes
+
+    videos = sorted((lecture / "lecture" / "480p15").rglob("*.mp4"))
+    assert len(videos) >= len(SCENES) + len(CARDS) + 1  # the clips, the cards, the lecture
+    for video in videos:
+        boxes = top_level_boxes(video)
+        assert boxes.index("moov") < boxes.index("mdat"), (video.name, boxes)
+        with av.open(str(video)) as container:
+            context = container.streams.video[0].codec_context
+            assert (context.name, context.profile, context.pix_fmt) == ("h264", "High", "yuv420p")
+
+
+@pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
+def test_the_transcript_is_the_caption_text(lecture, scene_id):
+    files = outputs(lecture, scene_id)
+    cues = [" ".join(cue.content.split()) for cue in srt.parse(files["srt"].read_text())]
+    assert files["mp4"].with_suffix(".txt").read_text().splitlines() == cues
+
+
+@pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
+def test_step_chapters_lie_in_the_clip_and_hold_their_captions(lecture, scene_id):
+    files = outputs(lecture, scene_id)
+    sidecar = json.loads(files["json"].read_text())
+    steps, duration = sidecar["steps"], sidecar["duration_s"]
+    assert steps and steps[0]["start"] == 0
+    for step, following in zip(steps, steps[1:] + [None]):
+        assert 0 <= step["start"] < step["end"] <= duration + 1e-6 and step["title"]
+        if following:
+            assert step["end"] == following["start"]
+    cues = list(srt.parse(files["srt"].read_text()))
+    for cue in cues:  # each caption belongs to exactly one step
+        start, end = cue.start.total_seconds(), cue.end.total_seconds()
+        holding = [s for s in steps if s["start"] - 0.07 <= start and end <= s["end"] + 0.07]
+        assert len(holding) == 1, (cue.content, steps)
+    firsts = {min((c for c in cues if s["start"] - 0.07 <= c.start.total_seconds() < s["end"]),
+                  key=lambda c: c.start).start.total_seconds() for s in steps}
+    assert firsts == pytest.approx({s["start"] for s in steps}, abs=0.07)  # a step opens with its line
+    chapters = files["mp4"].with_suffix(".chapters.vtt").read_text()
+    assert chapters.startswith("WEBVTT") and chapters.count(" --> ") == len(steps)
+    assert all(s["title"] in chapters for s in steps)
+
+
+def test_a_light_theme_section_is_a_variant_of_its_own(lecture):
+    defaults = {s.id: digest(outputs(lecture, s.id).values()) for s in SCENES
+                if s.section == "monte_carlo"}
+    run = render(lecture, "monte_carlo", "--theme", "light")
+    assert run.returncode == 0, run.stdout + run.stderr
+    for scene_id, before in defaults.items():
+        files = outputs(lecture, scene_id, f"{entry(scene_id).stem}--light")
+        sidecar = json.loads(files["json"].read_text())
+        assert sidecar["theme"] == "light" and sidecar["params"] == entry(scene_id).params().as_dict()
+        poster = np.asarray(Image.open(files["png"]).convert("RGB"), float)
+        corners = np.concatenate([poster[:8, :8], poster[:8, -8:], poster[-8:, :8], poster[-8:, -8:]])
+        assert corners.min() > 245  # a white page
+        dark = np.asarray(Image.open(outputs(lecture, scene_id)["png"]).convert("L"), float)
+        assert dark[:8, :8].max() < 10
+        assert digest(outputs(lecture, scene_id).values()) == before  # the defaults untouched
