@@ -125,9 +125,8 @@ def _poster_row(folder: Path, items: list[tuple[str, str]]) -> str:
     return f'<div class="variants">{figures}</div>'
 
 
-def _clip_html(folder: Path, sidecar_path: Path, variants: list[tuple[Path, dict]],
-               sweeps: list[dict]) -> str:
-    sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
+def _clip_html(folder: Path, sidecar_path: Path, sidecar: dict[str, Any],
+               variants: list[tuple[Path, dict]], sweeps: list[dict]) -> str:
     scene = entry(sidecar["scene"])
     stem = sidecar_path.relative_to(folder).with_suffix("").as_posix()
     esc = html.escape
@@ -176,12 +175,20 @@ def _clip_html(folder: Path, sidecar_path: Path, variants: list[tuple[Path, dict
     return "\n".join(rows)
 
 
+def _read(path: Path) -> dict[str, Any] | None:
+    """A sidecar or summary, or None if it is missing or not whole (the page skips it)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _variants(folder: Path) -> dict[str, list[tuple[Path, dict]]]:
     found: dict[str, list[tuple[Path, dict]]] = {}
     for path in sorted(folder.glob("*/*--*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        data = _read(path)
+        if data is None or "params" not in data:
             continue
         if data.get("format", "mp4") == "mp4" and path.with_suffix(".mp4").exists():
             found.setdefault(data["scene"], []).append((path, data))
@@ -189,9 +196,8 @@ def _variants(folder: Path) -> dict[str, list[tuple[Path, dict]]]:
 
 
 def _lecture_html(folder: Path) -> str:
-    try:
-        record = json.loads((folder / "lecture.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    record = _read(folder / "lecture.json")
+    if record is None:
         return ("<p>The full lecture is joined once every clip and title card of this quality "
                 "has been rendered (<code>./render.sh</code> with no target).</p>")
     links = "".join(f'<a href="#{html.escape(p["id"])}" data-seek="{p["start_s"]}">'
@@ -214,11 +220,9 @@ def write_gallery(folder: Path) -> Path:
     variants = _variants(folder)
     sweeps: dict[str, list[dict]] = {}
     for path in sorted(folder.glob("sweeps/*.json")):
-        try:
-            sweep = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        sweeps.setdefault(sweep["scene"], []).append(sweep)
+        sweep = _read(path)
+        if sweep is not None:
+            sweeps.setdefault(sweep["scene"], []).append(sweep)
     body = [f"<h1>{html.escape(LECTURE_TITLE)}</h1>",
             f"<p>Rendered at {html.escape(folder.name)}. Every clip below can be rendered "
             "again with new parameters by the command under it.</p>",
@@ -227,8 +231,9 @@ def write_gallery(folder: Path) -> Path:
         clips = []
         for scene in (s for s in SCENES if s.section == section.id):
             sidecar = folder / scene.section / f"{scene.stem}.json"
-            if sidecar.exists():
-                clips.append(_clip_html(folder, sidecar, variants.get(scene.id, []),
+            data = _read(sidecar)
+            if data is not None:
+                clips.append(_clip_html(folder, sidecar, data, variants.get(scene.id, []),
                                         sweeps.get(scene.id, [])))
         if clips:
             body.append(f'<h2 id="{section.id}">{html.escape(section.heading)}</h2>')

@@ -57,14 +57,13 @@ class LectureScene(Scene):
         self.step_marks.append((title, self.time))
 
     def steps(self, duration: float) -> list[dict[str, Any]]:
-        """The clip's steps with their start and end in seconds: the ``step()`` marks, or,
-        in a scene without any, one step per narration line."""
-        if not self.step_marks:
-            return [{"title": line, "start": round(start, 3), "end": round(end, 3)}
-                    for start, end, line in self.cues]
-        ends = [start for _, start in self.step_marks[1:]] + [duration]
+        """The clip's steps with their start and end in seconds, one after the other: the
+        ``step()`` marks, or, in a scene without any, one step per narration line."""
+        marks = list(self.step_marks or [(line, start) for start, _, line in self.cues])
+        marks[0] = (marks[0][0], 0.0)  # the first step opens the clip
+        ends = [start for _, start in marks[1:]] + [duration]
         return [{"title": title, "start": round(start, 3), "end": round(end, 3)}
-                for (title, start), end in zip(self.step_marks, ends)]
+                for (title, start), end in zip(marks, ends)]
 
     def bring_movers_to_front(self) -> None:
         """Put every mobject with updaters last in the draw order.
