@@ -3,5 +3,5 @@
 # The first run on a fresh machine installs what is missing (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 exec .venv/bin/python -m pytest "$@"

@@ -90,7 +90,8 @@ def bench_quality(section: str, quality: str, workers: int, media: Path) -> list
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("section", nargs="?", default="monte_carlo", choices=list(SECTIONS))
+    parser.add_argument("section", nargs="?", default="monte_carlo",
+                        choices=[s.id for s in SECTIONS])
     parser.add_argument("--qualities", default="l,h")
     parser.add_argument("--jobs", default="l=2,h=1",
                         help="workers per quality: -q l is timed as a section with -j 2; "

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "NotComputable", "infinite_allowed", "internal", "keyframes", "may_be_infinite",
+    "NoNumbers", "NotComputable", "infinite_allowed", "internal", "keyframes", "may_be_infinite",
     "non_finite_fields",
 ]
+
+
+@dataclass(frozen=True)
+class NoNumbers:
+    """The result of a scene that shows no computed numbers (a title card)."""
 
 
 class NotComputable(ValueError):

@@ -18,9 +18,16 @@ from lecture.sections import change_of_variables as cov
 from lecture.sections import differentiation as diff
 from lecture.sections import linear_algebra as la
 from lecture.sections import marginalization as marg
+from lecture.sections.cards import CardParams
 from lecture.sections import monte_carlo as mc
 
-__all__ = ["SCENES", "SECTIONS", "SceneEntry", "Section", "entry", "resolve_targets", "section"]
+__all__ = [
+    "CARDS", "LECTURE_TITLE", "SCENES", "SECTIONS", "SceneEntry", "Section", "entry",
+    "lecture_order", "resolve_targets", "section",
+]
+
+
+LECTURE_TITLE = "Reviewing Mathematical and Computational Foundations for Machine Learning"
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Section:
     id: str
     code: str  # the lecture source's numbering, "D.1"
     title: str
+    equation: str  # LaTeX: the section's key equation, on its title card
+    preview: str  # one line on what the viewer will see, on its title card
 
     @property
     def heading(self) -> str:
@@ -42,6 +51,7 @@ class SceneEntry:
     title: str  # shown on screen, in the sidecar, --list and the README
     summary: str  # one line: what the clip shows
     params: type[SceneParams]
+    scene_file: str = ""  # for a scene not in a file of its own (the title cards)
 
     @property
     def stem(self) -> str:
@@ -50,12 +60,13 @@ class SceneEntry:
     @property
     def module(self) -> str:
         """The scene's module, ``scenes.<section>.<id>``."""
-        return f"scenes.{self.section}.{self.id}"
+        return self.scene_file or f"scenes.{self.section}.{self.id}"
 
     @property
     def class_name(self) -> str:
         """The scene class: the id in CamelCase (``cov_grid_2d`` -> ``CovGrid2d``)."""
-        return "".join(part.capitalize() for part in self.id.split("_"))
+        name = self.module.rsplit(".", 1)[-1] if self.scene_file else self.id
+        return "".join(part.capitalize() for part in name.split("_"))
 
     def facts(self) -> dict[str, Any]:
         """What the catalog says of this scene (part of its cache key)."""
@@ -82,11 +93,24 @@ class SceneEntry:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("monte_carlo", "D.1", "Random variables, Monte Carlo and concentration"),
-    Section("change_of_variables", "D.2", "Change of variables and Jacobians"),
-    Section("linear_algebra", "D.3", "Linear algebra and spectral norms"),
-    Section("differentiation", "D.4", "Differentiation and curvature"),
-    Section("marginalization", "D.5", "Marginalization of probability distributions"),
+    Section("monte_carlo", "D.1", "Random variables, Monte Carlo and concentration",
+            r"\bar X_N = \frac{1}{N}\sum_{i=1}^{N} X_i \;\to\; \mathbb{E}[X],\qquad"
+            r"\text{error} \propto \frac{1}{\sqrt{N}}",
+            "Averages of random draws settle down; we measure how fast, and how surely."),
+    Section("change_of_variables", "D.2", "Change of variables and Jacobians",
+            r"p_Y(y) = p_X\big(g^{-1}(y)\big)\,\big|\det J_{g^{-1}}(y)\big|",
+            "Push a density through a map and watch it stretch, squeeze and rescale."),
+    Section("linear_algebra", "D.3", "Linear algebra and spectral norms",
+            r"A = U\Sigma V^{\top},\qquad \|A\|_2 = \sigma_{\max},\qquad"
+            r"\kappa(A) = \frac{\sigma_{\max}}{\sigma_{\min}}",
+            "Every matrix turns circles into ellipses; their axes give its norm and condition."),
+    Section("differentiation", "D.4", "Differentiation and curvature",
+            r"f(x + \alpha v) \approx f(x) + \alpha\, v^{\top}\nabla f(x)"
+            r" + \tfrac{\alpha^2}{2}\, v^{\top} H v",
+            "Slopes and curvature along a direction, without ever building the Hessian."),
+    Section("marginalization", "D.5", "Marginalization of probability distributions",
+            r"p(x) = \int p(x, z)\,dz,\qquad p(x \mid z) = \frac{p(x, z)}{p(z)}",
+            "Integrate a joint density for its shadows; slice it to condition on what you saw."),
 )
 
 SCENES: tuple[SceneEntry, ...] = (
@@ -167,28 +191,50 @@ SCENES: tuple[SceneEntry, ...] = (
 )
 
 
+CARD_SCENE = "scenes.cards.title_card"
+CARDS: tuple[SceneEntry, ...] = (
+    SceneEntry("card_lecture", 0, "cards", LECTURE_TITLE,
+               "The opening card: the lecture's title and its sections.", CardParams,
+               CARD_SCENE),
+    *(SceneEntry(f"card_{s.id}", 0, "cards", s.heading, s.preview, CardParams, CARD_SCENE)
+      for s in SECTIONS),
+)
+"""Title cards, rendered and cached like scenes: the lecture's, then one per section."""
+
+
+def lecture_order() -> list[SceneEntry]:
+    """Every part of the full lecture in order: its card, then each section's card and clips."""
+    parts = [CARDS[0]]
+    for s in SECTIONS:
+        parts.append(entry(f"card_{s.id}"))
+        parts.extend(scene for scene in SCENES if scene.section == s.id)
+    return parts
+
+
 def section(section_id: str) -> Section:
     return next(s for s in SECTIONS if s.id == section_id)
 
 
 def entry(scene_id: str) -> SceneEntry:
-    for scene in SCENES:
+    for scene in (*CARDS, *SCENES):
         if scene.id == scene_id:
             return scene
     raise KeyError(scene_id)
 
 
 def resolve_targets(targets: list[str]) -> list[SceneEntry]:
-    """Scenes named by scene or section ids, in lecture order; all of them for none.
+    """Scenes named by scene or section ids (or ``cards``), in lecture order; for none, the
+    whole lecture: its cards and every scene.
 
     Raises KeyError with the first unknown target.
     """
+    everything = [*CARDS, *SCENES]
     if not targets:
-        return list(SCENES)
+        return everything
     wanted: set[str] = set()
     for target in targets:
-        matched = [s.id for s in SCENES if target in (s.id, s.section)]
+        matched = [s.id for s in everything if target in (s.id, s.section)]
         if not matched:
             raise KeyError(target)
         wanted.update(matched)
-    return [s for s in SCENES if s.id in wanted]
+    return [s for s in everything if s.id in wanted]

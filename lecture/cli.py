@@ -17,13 +17,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from lecture.catalog import SCENES, SECTIONS
-from lecture.jobs import FORMATS, QUALITY_DIRS, ROOT, UsageError, plan_jobs
+from lecture.assemble import Assembly
+from lecture.catalog import CARDS, SCENES, SECTIONS
+from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
 from lecture.params import ParamError, show
-from lecture.runner import describe_stop, render_locally
-from lecture.staging import clean_stale
+from lecture.pipeline import Request, default_media, execute, plan
+from lecture.runner import describe_stop
 
-__all__ = ["collect_overrides", "list_catalog", "main", "media_dir", "parse_value"]
+__all__ = ["collect_overrides", "list_catalog", "main", "parse_value", "split_values"]
 
 EPILOG = """\
 examples:
@@ -32,6 +33,8 @@ examples:
   ./render.sh mc_mean_convergence --set mc_mean_convergence.n_max=50000
   ./render.sh --params my_params.toml          one [scene_id] table per scene
   ./render.sh --list                           every scene, parameter and default
+  ./render.sh cov_tanh --sweep 'cov_tanh.transform=tanh(x),sigmoid(2*x)'
+  ./render.sh monte_carlo --scheduler local:2  on a Dask cluster (here a local one)
 
 Outputs go to media/lecture/<quality>/<section>/NN_<scene>.{mp4,json,srt,vtt,png};
 a run with non-default parameters writes NN_<scene>--<hash>.* beside the defaults, and
@@ -67,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true",
                         help="print sections, scenes, parameters, defaults and constraints")
     parser.add_argument("--format", choices=FORMATS, default="mp4", help="clip format")
+    parser.add_argument("--theme", choices=THEMES, default=None,
+                        help="dark (default) or light, a variant of its own (NN_<scene>--light.*);"
+                             " a params file may set theme = \"light\" at its top")
+    parser.add_argument("--sweep", dest="sweeps", action="append", default=[],
+                        metavar="SCENE.PARAM=V1,V2,...",
+                        help="render one variant per value (TOML values, comma-separated)")
+    parser.add_argument("--scheduler", default=os.environ.get("LECTURE_SCHEDULER", ""),
+                        metavar="ADDRESS",
+                        help="render on a Dask cluster: tcp://HOST:8786, or local:N for a "
+                             "local cluster of N workers (default: $LECTURE_SCHEDULER, else "
+                             "local processes)")
     return parser
 
 
@@ -88,41 +102,82 @@ def read_params_file(path: Path) -> dict[str, Any]:
         raise UsageError(f"--params {show(str(path))}: {reason}") from None
 
 
-def collect_overrides(sets: list[str], params_file: Path | None,
-                      targets: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Per-scene overrides from --params (first) and --set (last word wins).
+def split_values(text: str) -> list[Any]:
+    """``1000,2000`` or ``"tanh(x)","sigmoid(2*x)"`` or ``tanh(x),sigmoid(2*x)``: a TOML
+    array without its brackets, or bare words split at top-level commas."""
+    try:
+        values = tomllib.loads(f"value = [{text}]")["value"]
+    except ValueError:
+        values, depth, start = [], 0, 0
+        for i, char in enumerate(text + ","):
+            depth += (char in "([{") - (char in ")]}")
+            if char == "," and depth == 0:
+                values.append(parse_value(text[start:i].strip()))
+                start = i + 1
+    return values
 
-    A --set for a scene that is not rendered is refused (a typo would go unnoticed); a
-    params file may hold tables for any scene. ``targets`` None means the whole lecture.
+
+def file_theme(params_file: Path | None) -> str:
+    """The ``theme = "light"`` at the top of a params file ("dark" without one)."""
+    theme = read_params_file(params_file).get("theme", "dark") if params_file else "dark"
+    if theme not in THEMES:
+        raise UsageError(f"--params {params_file}: theme = {show(theme)}: must be one of "
+                         + ", ".join(f'"{t}"' for t in THEMES))
+    return theme
+
+
+def _scene_param(option: str, item: str) -> tuple[str, str, str]:
+    key, eq, text = item.partition("=")
+    scene_id, dot, name = key.strip().partition(".")
+    if not (eq and dot and name):
+        raise UsageError(f"{option} {show(item)}: expected SCENE.PARAM=VALUE")
+    return scene_id, name, text.strip()
+
+
+def collect_overrides(sets: list[str], params_file: Path | None,
+                      targets: list[str] | None = None, sweeps: list[str] | None = None,
+                      ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, list[Any]]]]:
+    """Per-scene overrides from --params (first) and --set (last word wins), and sweeps
+    from the file's [sweep] table and --sweep.
+
+    A --set or --sweep for a scene that is not rendered is refused (a typo would go
+    unnoticed); a params file may hold tables for any scene. ``targets`` None or empty
+    means the whole lecture.
     """
-    known = {scene.id for scene in SCENES}
+    known = {scene.id for scene in (*CARDS, *SCENES)}
     overrides: dict[str, dict[str, Any]] = {}
+    swept: dict[str, dict[str, list[Any]]] = {}
     if params_file is not None:
         for scene_id, values in read_params_file(params_file).items():
+            if scene_id == "theme":  # a setting of the whole file, read by file_theme()
+                continue
             if not isinstance(values, dict):
                 raise UsageError(f"--params {params_file}: '{scene_id}' must be a [table]")
+            if scene_id == "sweep":
+                for sweep_scene, table in values.items():
+                    if not isinstance(table, dict) or not all(
+                            isinstance(v, list) and v for v in table.values()):
+                        raise UsageError(f"--params {params_file}: [sweep.{sweep_scene}] must "
+                                         "give each parameter a non-empty list of values")
+                    swept.setdefault(sweep_scene, {}).update(table)
+                continue
             overrides.setdefault(scene_id, {}).update(values)
     rendered = {s.id for s in SCENES if not targets or s.id in targets or s.section in targets}
-    for item in sets:
-        key, eq, text = item.partition("=")
-        scene_id, dot, name = key.strip().partition(".")
-        if not (eq and dot and name):
-            raise UsageError(f"--set {show(item)}: expected SCENE.PARAM=VALUE")
-        if scene_id in known and scene_id not in rendered:
-            raise UsageError(f"--set {show(item)}: {scene_id} is not among the scenes being "
-                             f"rendered ({', '.join(targets or [])})")
-        overrides.setdefault(scene_id, {})[name] = parse_value(text.strip())
-    for scene_id in overrides:
+    for option, items in (("--set", sets), ("--sweep", sweeps or [])):
+        for item in items:
+            scene_id, name, text = _scene_param(option, item)
+            if scene_id in known and scene_id not in rendered:
+                raise UsageError(f"{option} {show(item)}: {scene_id} is not among the scenes "
+                                 f"being rendered ({', '.join(targets or [])})")
+            if option == "--set":
+                overrides.setdefault(scene_id, {})[name] = parse_value(text)
+            else:
+                swept.setdefault(scene_id, {})[name] = split_values(text)
+    for scene_id in (*overrides, *swept):
         if scene_id not in known:
             raise UsageError(f"{show(scene_id)}: unknown scene "
                              f"(scenes: {', '.join(sorted(known))})")
-    return overrides
-
-
-def media_dir() -> Path:
-    """LECTURE_MEDIA_DIR (relative to the caller's folder) or the project's media/."""
-    chosen = os.environ.get("LECTURE_MEDIA_DIR", "").strip()
-    return Path(chosen).resolve() if chosen else ROOT / "media"
+    return overrides, swept
 
 
 def list_catalog() -> str:
@@ -135,6 +190,9 @@ def list_catalog() -> str:
                 kind = field.metadata["kind"]
                 lines.append(f"      {field.name} = {show(field.default)}  "
                              f"({kind.describe()}) {field.metadata['help']}")
+    lines.append(f"cards: {', '.join(c.id for c in CARDS)}")
+    lines.append("  title cards of the lecture and of each section, rendered with the whole "
+                 "lecture (or alone: target cards)")
     return "\n".join(lines)
 
 
@@ -155,30 +213,40 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not 1 <= args.jobs <= 64:
             raise UsageError(f"-j {args.jobs}: must be an integer from 1 to 64")
-        media = media_dir()
-        overrides = collect_overrides(args.sets, args.params, args.targets)
-        jobs = plan_jobs(args.targets, overrides, args.quality, args.format, media)
-        for job in jobs:  # values that pass every check yet have no finite answer
-            if args.force or not job.is_cached():
-                job.scene.computed(job.params)
+        overrides, sweeps = collect_overrides(args.sets, args.params, args.targets, args.sweeps)
+        request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
+                          args.theme or file_theme(args.params), args.force, args.jobs,
+                          default_media(), args.scheduler)
+        jobs = plan(request)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        clean_stale(media / ".work")  # first: an unfinished commit is rolled back
-        todo = [job for job in jobs if args.force or not job.is_cached()]
-        for job in jobs:
-            if job not in todo:
-                print(f"cached    {job.clip}")
-        outcomes, signum = render_locally(todo, args.jobs, _report)
+        result = execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
     except OSError as exc:  # the environment: a folder that cannot be written, a full disk
         where = f": {exc.filename}" if exc.filename else ""
         print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
-    if signum:
-        print(describe_stop(outcomes, signum), file=sys.stderr)
-        return 128 + signum
-    return 1 if any(o.status != "rendered" for o in outcomes) else 0
+    if result.signum:
+        print(describe_stop(result.outcomes, result.signum), file=sys.stderr)
+        return 128 + result.signum
+    if not result.ok:
+        return 1
+    for path in result.sweeps:
+        print(f"sweep     {path}")
+    if result.assembly is not None:
+        _report_assembly(result.assembly)
+        print(f"gallery   {result.gallery}")
+    return 0
+
+
+def _report_assembly(assembly: Assembly) -> None:
+    if assembly.status == "incomplete":
+        missing = ", ".join(assembly.missing[:3]) + (", ..." if len(assembly.missing) > 3 else "")
+        print(f"lecture   not joined: {len(assembly.missing)} part(s) not rendered at this "
+              f"quality ({missing}); ./render.sh with no target renders them all")
+    else:
+        print(f"lecture   {assembly.folder / 'lecture.mp4'} ({assembly.status})")
 
 
 if __name__ == "__main__":

@@ -20,21 +20,29 @@ from pathlib import Path
 __all__ = ["WORK_DIR_VARIABLE", "checkpoint"]
 
 VARIABLE = "LECTURE_TEST_FAULT"
+ONCE_VARIABLE = "LECTURE_TEST_FAULT_ONCE"
 WORK_DIR_VARIABLE = "LECTURE_WORK_DIR"
 """Set by the worker to its private folder, where a scene's checkpoint writes its marker."""
 
 
 def checkpoint(point: str, folder: Path | None = None) -> None:
-    """Pause or crash here if LECTURE_TEST_FAULT asks for this point; else do nothing."""
+    """Pause or crash here if LECTURE_TEST_FAULT asks for this point; else do nothing.
+
+    With LECTURE_TEST_FAULT_ONCE set to a file's path, the fault fires only while that file
+    does not exist, and the pause writes its marker there (a render on a Dask worker has no
+    folder the test can see, and its retry must not pause again).
+    """
     action, _, wanted = os.environ.get(VARIABLE, "").partition(":")
     if wanted != point:
+        return
+    once = os.environ.get(ONCE_VARIABLE)
+    if once and Path(once).exists():
         return
     if action == "crash":
         raise RuntimeError(f"fault injected at '{point}' (LECTURE_TEST_FAULT)")
     if action == "pause":
-        folder = Path(folder or os.environ[WORK_DIR_VARIABLE])
-        marker = folder / f"at-{point}"
-        partial = marker.with_suffix(".partial")
+        marker = Path(once) if once else Path(folder or os.environ[WORK_DIR_VARIABLE]) / f"at-{point}"
+        partial = marker.with_name(marker.name + ".partial")
         partial.write_text(str(os.getpid()))
         os.replace(partial, marker)  # whole, so a reader never sees an empty pid
         while True:

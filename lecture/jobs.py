@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,17 +16,18 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from lecture.catalog import SCENES, SECTIONS, SceneEntry, resolve_targets
+from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, resolve_targets
 from lecture.params import SceneParams
 
 __all__ = [
-    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "UsageError", "code_digest", "code_files",
+    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "UsageError", "code_digest", "code_files",
     "plan_jobs",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
 QUALITY_DIRS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
 FORMATS = ("mp4", "webm", "gif")
+THEMES = ("dark", "light")
 PACKAGES = ("compute", "lecture", "scenes")
 # Besides what the scene and its parameters import: the process that renders, its
 # captions, and Manim's settings. The catalog itself is read as the entry's facts.
@@ -109,6 +111,7 @@ class Job:
     media: Path
     stem: str
     cache_key: str
+    theme: str = "dark"
 
     @property
     def out_dir(self) -> Path:
@@ -134,12 +137,18 @@ class Job:
         return recorded == self.cache_key and self.clip.exists()
 
 
+Sweeps = dict[str, dict[str, list[Any]]]
+"""Per scene, per parameter, the values to render one variant each (a sweep)."""
+
+
 def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality: str, fmt: str,
-              media: Path) -> list[Job]:
+              media: Path, sweeps: Sweeps | None = None, theme: str = "dark") -> list[Job]:
     """Validate every parameter and name every output; raises ParamError or UsageError.
 
     Overrides may name scenes outside the targets (a params file covering the whole
-    lecture); they are validated all the same.
+    lecture); they are validated all the same. A scene with a sweep becomes one job per
+    value (per combination of values, if it sweeps several parameters), each on top of
+    the scene's overrides.
     """
     try:
         scenes = resolve_targets(targets)
@@ -149,17 +158,28 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
             f"(sections: {', '.join(s.id for s in SECTIONS)}; "
             f"scenes: {', '.join(s.id for s in SCENES)})"
         ) from None
-    resolved = {scene.id: scene.resolve(overrides.get(scene.id, {})) for scene in SCENES
-                if scene.id in overrides or scene in scenes}
+    sweeps = sweeps or {}
+    for scene_id in sweeps:
+        if scene_id not in {s.id for s in scenes}:
+            raise UsageError(f"--sweep {scene_id}: not among the scenes being rendered")
+    resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
+                for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")
     jobs = []
     for scene in scenes:
-        params = resolved[scene.id]
-        stem = scene.stem if params.is_default() else f"{scene.stem}--{params_hash(params)}"
-        if fmt != "mp4":  # each format its own sidecar, poster and cache entry
-            stem = f"{stem}--{fmt}"
-        key = hashlib.sha256(json.dumps(
-            [scene.id, params.as_dict(), quality, fmt, code_digest(scene), manim_version],
-            sort_keys=True).encode()).hexdigest()
-        jobs.append(Job(scene, params, quality, fmt, media, stem, key))
-    return jobs
+        variants = [resolved[scene.id]]
+        if scene.id in sweeps:
+            names, values = zip(*sweeps[scene.id].items())
+            variants = [scene.resolve({**overrides.get(scene.id, {}), **dict(zip(names, combo))})
+                        for combo in itertools.product(*values)]
+        for params in variants:
+            stem = scene.stem if params.is_default() else f"{scene.stem}--{params_hash(params)}"
+            if fmt != "mp4":  # each format its own sidecar, poster and cache entry
+                stem = f"{stem}--{fmt}"
+            if theme != "dark":  # so does each theme
+                stem = f"{stem}--{theme}"
+            key = hashlib.sha256(json.dumps(
+                [scene.id, params.as_dict(), quality, fmt, theme, code_digest(scene),
+                 manim_version], sort_keys=True).encode()).hexdigest()
+            jobs.append(Job(scene, params, quality, fmt, media, stem, key, theme))
+    return list(dict.fromkeys(jobs))  # a sweep value equal to another: rendered once

@@ -18,11 +18,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from lecture.jobs import ROOT, Job
 from lecture.staging import WorkFolder, commit
 
-__all__ = ["Outcome", "describe_stop", "render_locally"]
+__all__ = [
+    "Outcome", "StopFlag", "describe_stop", "job_payload", "render_locally", "worker_command",
+    "worker_env",
+]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 POLL_SECONDS = 0.05
@@ -45,14 +50,14 @@ class _Running:
     start: float
 
 
-class _StopFlag:
+class StopFlag:
     """SIGINT/SIGTERM handlers that only record the signal; the loop acts on it."""
 
     def __init__(self) -> None:
         self.signum = 0
         self._previous: dict[int, object] = {}
 
-    def __enter__(self) -> _StopFlag:
+    def __enter__(self) -> StopFlag:
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 self._previous[signum] = signal.signal(signum, self._record)
@@ -66,20 +71,34 @@ class _StopFlag:
             signal.signal(signum, handler)
 
 
+def job_payload(job: Job, work: Path, media: Path, log: Path, progress_bar: str = "none"
+                ) -> dict[str, Any]:
+    """What ``python -m lecture.worker`` needs to render ``job`` into ``work``/out, with the
+    LaTeX caches of ``media`` and its output in ``log``."""
+    return {"scene": job.scene.id, "params": job.params.as_dict(), "quality": job.quality,
+            "format": job.fmt, "theme": job.theme, "media_dir": str(media), "work": str(work),
+            "stem": job.stem,
+            "cache_key": job.cache_key, "log": str(log), "parent": os.getpid(),
+            "progress_bar": progress_bar}
+
+
+def worker_command(payload: dict[str, Any]) -> list[str]:
+    return [sys.executable, "-m", "lecture.worker", json.dumps(payload)]
+
+
+def worker_env() -> dict[str, str]:
+    """Parallelism is across scenes: one thread per worker keeps torch and BLAS from
+    oversubscribing the cores when several workers run side by side."""
+    return {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}
+
+
 def _start(job: Job) -> _Running:
     work = WorkFolder.create(job.media / ".work", job.stem)
     job.log.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"scene": job.scene.id, "params": job.params.as_dict(), "quality": job.quality,
-               "format": job.fmt, "media_dir": str(job.media), "work": str(work.path),
-               "stem": job.stem, "cache_key": job.cache_key, "log": str(job.log),
-               "parent": os.getpid(),
-               "progress_bar": "display" if sys.stderr.isatty() else "none"}
-    # Parallelism is across scenes: one thread per worker keeps torch and BLAS from
-    # oversubscribing the cores when several workers run side by side.
-    env = {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}
-    process = subprocess.Popen([sys.executable, "-m", "lecture.worker", json.dumps(payload)],
-                               cwd=ROOT, env=env, process_group=0, pass_fds=(work.lock_fd,),
-                               stdin=subprocess.DEVNULL)
+    payload = job_payload(job, work.path, job.media, job.log,
+                          "display" if sys.stderr.isatty() else "none")
+    process = subprocess.Popen(worker_command(payload), cwd=ROOT, env=worker_env(), process_group=0,
+                               pass_fds=(work.lock_fd,), stdin=subprocess.DEVNULL)
     return _Running(job, process, work, time.perf_counter())
 
 
@@ -128,7 +147,7 @@ def render_locally(jobs: list[Job], workers: int,
     signal that stopped the run (0 if none). ``on_finish`` is called as each job ends.
     """
     pending, running, outcomes = list(jobs), [], []
-    with _StopFlag() as stop:
+    with StopFlag() as stop:
         try:
             while (pending or running) and not stop.signum:
                 while pending and len(running) < workers and not stop.signum:

@@ -31,7 +31,8 @@ from lecture import faults
 
 __all__ = ["OUTPUT_SUFFIXES", "WorkFolder", "clean_stale", "commit", "recover"]
 
-OUTPUT_SUFFIXES = (".mp4", ".webm", ".gif", ".png", ".srt", ".vtt", ".json")
+OUTPUT_SUFFIXES = (".mp4", ".webm", ".gif", ".png", ".storyboard.png", ".srt", ".vtt",
+                   ".chapters.vtt", ".txt", ".json")
 """Every file a render may write for a stem; a new render replaces or removes each one."""
 ORPHAN_SECONDS = 3600  # a folder with no lock file yet is being created, unless this old
 

@@ -1,52 +1,84 @@
-"""Frames of a rendered clip for a person to look at: one PNG per time, or a contact sheet.
+"""Frames of a rendered clip for a person to look at: a contact sheet of evenly spaced frames.
 
     python -m lecture.storyboard media/lecture/480p15/monte_carlo/01_mc_mean_convergence.mp4
 
-writes ``<clip>.storyboard.png`` beside a temporary copy (or ``--out``): a grid of frames
-taken at evenly spaced times, each stamped with its time, so a whole clip can be checked
-at a glance; ``--times 3.5,12`` picks the moments instead.
+writes ``<clip>.storyboard.png`` beside the clip (or ``--out``): a grid of frames taken at
+evenly spaced times, each stamped with its time, so a whole clip can be seen at a glance;
+``--times 3.5,12`` picks the moments instead. The worker writes one beside every clip.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["frames_at", "storyboard"]
+__all__ = ["Scan", "contact_sheet", "evenly_spaced", "scan"]
+
+TILES = 9
+COLUMNS = 3
 
 
-def frames_at(video: Path, times: list[float]) -> list[Image.Image]:
-    """The last frame shown at or before each time (seconds), decoded with PyAV."""
-    wanted = sorted(times)
-    found: dict[float, Image.Image] = {}
+@dataclass
+class Scan:
+    """What one decoding pass of a clip found."""
+
+    frames: int
+    fps: float
+    width: int
+    height: int
+    last: Image.Image  # the final frame: the poster
+    picked: list[tuple[float, Image.Image]]  # (time, frame) at the times asked for
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps
+
+
+def evenly_spaced(duration: float, count: int = TILES) -> list[float]:
+    """``count`` times at the middles of equal slices of the clip."""
+    return [duration * (i + 0.5) / count for i in range(count)]
+
+
+def scan(video: Path, times: list[float] | None = None) -> Scan:
+    """Decode ``video`` once: its size, rate, frame count, last frame and the frames shown
+    at ``times`` (default: TILES evenly spaced; the last frame shown at or before each)."""
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        previous = None
+        fps = float(stream.guessed_rate or stream.average_rate or stream.base_rate)
+        if times is None:
+            duration = (float(container.duration) / av.time_base if container.duration
+                        else stream.frames / fps)
+            times = evenly_spaced(duration)
+        wanted, picked, count, previous = sorted(times), [], 0, None
         for frame in container.decode(stream):
-            t = float(frame.pts * stream.time_base)
-            while wanted and t > wanted[0] + 1e-6:
-                found[wanted.pop(0)] = previous or frame.to_image()
-            previous = frame.to_image() if wanted else previous
-            if not wanted:
-                break
-        for t in wanted:
-            found[t] = previous
-    return [found[t] for t in times]
+            t = count / fps
+            while wanted and t > wanted[0] + 1e-6:  # the frame before t is the one shown
+                picked.append((wanted.pop(0), (previous or frame).to_image()))
+            previous, count = frame, count + 1
+        final = previous.to_image()
+        picked += [(t, final) for t in wanted]
+        return Scan(count, fps, stream.width, stream.height, final.convert("RGB"), picked)
 
 
-def storyboard(video: Path, times: list[float], columns: int = 3) -> Image.Image:
-    """A grid of frames at the given times, each labelled with its time."""
-    frames = frames_at(video, times)
-    width, height = frames[0].size
-    rows = -(-len(frames) // columns)
+def contact_sheet(picked: list[tuple[float, Image.Image]], columns: int = COLUMNS) -> Image.Image:
+    """A grid of frames, each labelled with its time."""
+    width, height = picked[0][1].size
+    rows = -(-len(picked) // columns)
     sheet = Image.new("RGB", (columns * width, rows * height), "black")
-    for i, (t, frame) in enumerate(zip(times, frames)):
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=max(14, height // 22))
+    for i, (t, frame) in enumerate(picked):
         x, y = (i % columns) * width, (i // columns) * height
-        sheet.paste(frame, (x, y))
-        ImageDraw.Draw(sheet).text((x + 6, y + height - 16), f"t={t:.1f}s", fill="red")
+        sheet.paste(frame.convert("RGB"), (x, y))
+        label = f"{t:.1f} s"
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+        box = (x, y + height - (bottom - top) - 12, x + right - left + 12, y + height)
+        draw.rectangle(box, fill=(40, 40, 40))
+        draw.text((box[0] + 6, box[1] + 6 - top), label, fill="white", font=font)
     return sheet
 
 
@@ -56,12 +88,9 @@ def main() -> None:
     parser.add_argument("--times", help="comma-separated seconds (default: 9 evenly spaced)")
     parser.add_argument("--out", type=Path, help="PNG to write (default: beside the clip)")
     args = parser.parse_args()
-    with av.open(str(args.video)) as container:
-        duration = float(container.duration) / av.time_base
-    times = ([float(t) for t in args.times.split(",")] if args.times
-             else [duration * (i + 0.5) / 9 for i in range(9)])
+    times = [float(t) for t in args.times.split(",")] if args.times else None
     out = args.out or args.video.with_suffix(".storyboard.png")
-    storyboard(args.video, times).save(out)
+    contact_sheet(scan(args.video, times).picked).save(out)
     print(out)
 
 

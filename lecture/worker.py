@@ -39,21 +39,6 @@ CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
-def probe(video: Path, poster: Path) -> dict[str, Any]:
-    """Size, frame rate and duration of a clip, and its last frame saved as the poster."""
-    import av
-
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        frames, last = 0, None
-        for last in container.decode(stream):
-            frames += 1
-        fps = float(stream.guessed_rate or stream.base_rate or stream.average_rate)
-        last.to_image().convert("RGB").save(poster)
-        return {"duration_s": round(frames / fps, 3), "width": stream.width,
-                "height": stream.height, "fps": round(fps, 3)}
-
-
 def seed_caches(media: Path, work: Path) -> None:
     """Give the worker private copies of the shared TeX/text caches.
 
@@ -82,13 +67,16 @@ def render_job(job: dict[str, Any]) -> None:
     from manim import tempconfig
 
     from compute.results import keyframes
-    from lecture.captions import srt_to_vtt
+    from lecture.captions import chapters_vtt, srt_to_vtt, transcript
     from lecture.catalog import entry
+    from lecture.mp4 import faststart
+    from lecture.storyboard import contact_sheet, scan
 
     scene_entry = entry(job["scene"])
     params = scene_entry.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
-    configured = type(scene_class.__name__, (scene_class,), {"params": params})
+    configured = type(scene_class.__name__, (scene_class,),
+                      {"params": params, "catalog_entry": scene_entry})
     media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
     out = work / "out"
     out.mkdir()
@@ -104,16 +92,27 @@ def render_job(job: dict[str, Any]) -> None:
         writer = scene.renderer.file_writer
         video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
     harvest_caches(media, work)
-    facts = probe(video, out / f"{stem}.png")
+    if video.suffix == ".mp4":
+        faststart(video)  # index first: a browser can play it while it downloads
+    clip = scan(video)
+    clip.last.save(out / f"{stem}.png")
+    contact_sheet(clip.picked).save(out / f"{stem}.storyboard.png")
+    facts = {"duration_s": round(clip.duration, 3), "width": clip.width,
+             "height": clip.height, "fps": round(clip.fps, 3)}
     os.replace(video, out / f"{stem}{video.suffix}")
     if captions is not None and Path(captions).exists():
         text = Path(captions).read_text(encoding="utf-8")
         (out / f"{stem}.srt").write_text(text, encoding="utf-8")
         (out / f"{stem}.vtt").write_text(srt_to_vtt(text), encoding="utf-8")
+        (out / f"{stem}.txt").write_text(transcript(text), encoding="utf-8")
+    steps = scene.steps(facts["duration_s"])
+    (out / f"{stem}.chapters.vtt").write_text(
+        chapters_vtt([(s["start"], s["end"], s["title"]) for s in steps]), encoding="utf-8")
     sidecar = {
         "scene": scene_entry.id, "section": scene_entry.section, "title": scene_entry.title,
         "params": params.as_dict(), "keyframes": keyframes(scene.result), **facts,
-        "quality": job["quality"], "format": job["format"], "cache_key": job["cache_key"],
+        "steps": steps, "quality": job["quality"], "format": job["format"],
+        "theme": job.get("theme", "dark"), "cache_key": job["cache_key"],
         "versions": {"python": platform.python_version(),
                      **{name: version(name) for name in VERSIONED}},
     }
@@ -138,6 +137,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_TERMINATED))
     _die_with_parent(job["parent"])
     os.environ[faults.WORK_DIR_VARIABLE] = job["work"]
+    os.environ["LECTURE_THEME"] = job.get("theme", "dark")  # read when the palette loads
     with open(job["log"], "w", encoding="utf-8") as log:
         if job["progress_bar"] == "none":  # no terminal: everything, C libraries too
             os.dup2(log.fileno(), 2)

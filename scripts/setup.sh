@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make this checkout ready to render: Debian packages Manim needs, a .venv with the
 # pinned Python packages and the project installed in editable mode.
-# Run by render.sh and test.sh. A run with nothing to do costs a few milliseconds:
+# Run by render.sh and test.sh (with --tests: also the browser the tests drive). A run with
+# nothing to do costs a few milliseconds:
 # the venv carries a stamp of requirements.txt + pyproject.toml, and the Debian check is
 # one dpkg-query call. What apt and pip print goes to .setup.log; the terminal gets a
 # line per step, and on failure the log's last lines and its path.
@@ -16,6 +17,10 @@ APT_PACKAGES=(
   texlive-latex-base texlive-latex-extra texlive-latex-recommended
   texlive-fonts-recommended texlive-science dvisvgm
 )
+# The tests also open the gallery page in a headless browser: test.sh passes --tests.
+if [ "${1:-}" = "--tests" ]; then
+  APT_PACKAGES+=(chromium)
+fi
 
 step() {  # step "what is happening" command...: run it, its output into the log
   local what="$1"

@@ -20,6 +20,7 @@ from manim import Scene, ValueTracker, Write, linear
 from lecture.catalog import SceneEntry, entry
 from lecture.faults import checkpoint
 from lecture.params import SceneParams
+from scenes.theme import gate
 from scenes.theme.panel import make_header
 
 __all__ = ["LectureScene", "Sweep"]
@@ -42,11 +43,27 @@ class LectureScene(Scene):
     """Base of every lecture scene: its catalog entry, parameters, result and narration."""
 
     params: ClassVar[SceneParams | None] = None  # the pipeline sets this on a subclass
+    catalog_entry: ClassVar[SceneEntry | None] = None  # else found from the module's name
 
     def setup(self) -> None:
-        self.entry = scene_entry(type(self))
+        self.entry = self.catalog_entry or scene_entry(type(self))
         self.p = self.params if self.params is not None else self.entry.params()
         self.result = self.p.compute()
+        self.cues: list[tuple[float, float, str]] = []  # (start, end, caption) per narrate
+        self.step_marks: list[tuple[str, float]] = []  # (title, start) per step()
+
+    def step(self, title: str) -> None:
+        """Begin a step of the clip (a chapter a page can jump to) here, titled ``title``."""
+        self.step_marks.append((title, self.time))
+
+    def steps(self, duration: float) -> list[dict[str, Any]]:
+        """The clip's steps with their start and end in seconds, one after the other: the
+        ``step()`` marks, or, in a scene without any, one step per narration line."""
+        marks = list(self.step_marks or [(line, start) for start, _, line in self.cues])
+        marks[0] = (marks[0][0], 0.0)  # the first step opens the clip
+        ends = [start for _, start in marks[1:]] + [duration]
+        return [{"title": title, "start": round(start, 3), "end": round(end, 3)}
+                for (title, start), end in zip(marks, ends)]
 
     def bring_movers_to_front(self) -> None:
         """Put every mobject with updaters last in the draw order.
@@ -93,6 +110,11 @@ class LectureScene(Scene):
             raise ValueError(f"caption {line!r}: {len(lines)} lines over {duration:.2f} s; "
                              f"allowed 2 lines over at least {MIN_CUE_SECONDS} s")
         self.add_subcaption("\n".join(lines), duration=duration, offset=-duration)
+        self.cues.append((start, self.time, line))
+        if gate.enabled():
+            found = gate.problems(self.mobjects)
+            if found:
+                raise gate.LayoutError(f"{self.entry.id}, step {line!r}: " + "; ".join(found))
 
 
 class Sweep:

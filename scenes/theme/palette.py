@@ -1,26 +1,76 @@
-"""Colours with a fixed meaning (VISUAL.md), text sizes and the frame's safe area."""
+"""Colours with a fixed meaning (VISUAL.md), in two palettes; text sizes and the safe area.
+
+The look is defined once, here, as a dark and a light palette with the same meanings (a
+sample is the sample colour in both, darkened for white paper so that text and thin lines
+keep a contrast of at least 4.5:1). The active palette is chosen by the environment
+variable LECTURE_THEME (``dark``, the default, or ``light``) when this module is first
+imported: each clip renders in a process of its own, which the worker starts with the
+clip's theme. Scenes import the names below and never name a raw colour.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 import numpy as np
-from manim import BLUE, BLUE_B, GREY, ORANGE, PURPLE, RED, TEAL, YELLOW, config
+from manim import VMobject, config
 
 __all__ = [
-    "BAND_OPACITY", "CONCAVE", "CONVEX", "DOT_COLOR", "EQUATION_SIZE", "FIRST_AXIS",
-    "LABEL_SIZE", "PLOT_HEIGHT", "PLOT_LEFT", "PLOT_RIGHT", "PLOT_WIDTH", "REFERENCE",
-    "SAFE_X", "SAFE_Y", "SAMPLE", "SECOND_AXIS", "SECOND_ROUTE", "TICK_SIZE", "TITLE_SIZE",
-    "TRUTH",
+    "ACTIVE", "AXIS", "BACKGROUND", "BAND_OPACITY", "CONCAVE", "CONVEX", "DOT_COLOR",
+    "EQUATION_SIZE", "FIRST_AXIS", "FOREGROUND", "GRID", "LABEL_SIZE", "PALETTES", "PLOT_HEIGHT",
+    "PLOT_LEFT", "PLOT_RIGHT", "PLOT_WIDTH", "Palette", "REFERENCE", "SAFE_X", "SAFE_Y", "SAMPLE",
+    "SECOND_AXIS", "SECOND_ROUTE", "THEME_VARIABLE", "TICK_SIZE", "TITLE_SIZE", "TRUTH",
 ]
 
-# Colour meaning, the same in every scene.
-SAMPLE = BLUE  # samples, histograms, empirical estimates
-DOT_COLOR = BLUE_B  # single draws drawn over their histogram: a lighter blue that reads on it
-TRUTH = YELLOW  # analytic densities, true values
-SECOND_ROUTE = TEAL  # another route to the same answer; drawn dashed
-REFERENCE = GREY  # 1/sqrt(N), y = x, identity; drawn dashed
-BAND_OPACITY = 0.25  # uncertainty bands, in SAMPLE colour
-CONVEX, CONCAVE = BLUE, RED
-FIRST_AXIS, SECOND_AXIS = ORANGE, PURPLE
+THEME_VARIABLE = "LECTURE_THEME"
+
+
+@dataclass(frozen=True)
+class Palette:
+    name: str
+    background: str
+    foreground: str  # text, neutral marks and curves
+    sample: str  # samples, histograms, empirical estimates
+    dot: str  # single draws drawn over their histogram
+    truth: str  # analytic densities, true values
+    second_route: str  # another route to the same answer; drawn dashed
+    reference: str  # 1/sqrt(N), y = x, identity; drawn dashed
+    convex: str  # positive curvature
+    concave: str  # negative curvature
+    first_axis: str  # first singular direction, first principal axis
+    second_axis: str  # second one
+    grid: str  # grid lines of a plane
+    axis: str  # the lines of plot axes
+    band_opacity: float  # uncertainty bands, in the sample colour
+
+
+PALETTES = {
+    "dark": Palette("dark", background="#000000", foreground="#FFFFFF", sample="#58C4DD",
+                    dot="#9CDCEB", truth="#F7D96F", second_route="#5CD0B3",
+                    reference="#888888", convex="#58C4DD", concave="#FC6255",
+                    first_axis="#FF862F", second_axis="#9A72AC", grid="#BBBBBB",
+                    axis="#888888", band_opacity=0.25),
+    "light": Palette("light", background="#FFFFFF", foreground="#1A1A1A", sample="#1565C0",
+                     dot="#4A7FC0", truth="#8A6100", second_route="#00796B",
+                     reference="#5F6368", convex="#1565C0", concave="#C62828",
+                     first_axis="#B45309", second_axis="#6A1B9A", grid="#8C8C8C",
+                     axis="#5F6368", band_opacity=0.2),
+}
+ACTIVE = PALETTES[os.environ.get(THEME_VARIABLE, "") or "dark"]
+# The frame and Manim's default colour for lines and text follow the palette: set once, at
+# import, before any scene or mobject of this process exists.
+config.background_color = ACTIVE.background
+if ACTIVE.foreground != "#FFFFFF":
+    VMobject.set_default(color=ACTIVE.foreground)
+
+BACKGROUND, FOREGROUND = ACTIVE.background, ACTIVE.foreground
+SAMPLE, DOT_COLOR, TRUTH = ACTIVE.sample, ACTIVE.dot, ACTIVE.truth
+SECOND_ROUTE, REFERENCE = ACTIVE.second_route, ACTIVE.reference
+BAND_OPACITY = ACTIVE.band_opacity
+CONVEX, CONCAVE = ACTIVE.convex, ACTIVE.concave
+FIRST_AXIS, SECOND_AXIS = ACTIVE.first_axis, ACTIVE.second_axis
+GRID, AXIS = ACTIVE.grid, ACTIVE.axis
 
 TITLE_SIZE = 36
 EQUATION_SIZE = 34

@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import BOLD, DOWN, LEFT, RIGHT, UL, WHITE, MathTex, Text, VGroup, VMobject
+from manim import BOLD, DOWN, LEFT, RIGHT, UL, MathTex, Text, VGroup, VMobject
 
-from scenes.theme.palette import EQUATION_SIZE, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE
+from scenes.theme.palette import (
+    EQUATION_SIZE, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE,
+)
 
 __all__ = ["Readout", "make_header", "make_panel", "merge_outlines"]
 
@@ -41,9 +43,10 @@ class Readout(VMobject):
 
     _glyphs: ClassVar[dict[float, dict[str, VMobject]]] = {}
     CHARSET = "0123456789.,-"
+    is_text = True  # for the layout gate: a number shown as text
 
     def __init__(self, value: float, decimals: int, font_size: float, **kwargs: Any) -> None:
-        super().__init__(fill_color=WHITE, fill_opacity=1, stroke_width=0, **kwargs)
+        super().__init__(fill_color=FOREGROUND, fill_opacity=1, stroke_width=0, **kwargs)
         self.decimals, self.font_size, self.text = decimals, font_size, ""
         self.set_value(value)
 
@@ -101,4 +104,5 @@ def merge_outlines(group: VMobject) -> VMobject:
     members = [m for m in group.family_members_with_points()]
     merged = VMobject(fill_color=members[0].get_fill_color(), fill_opacity=1, stroke_width=0)
     merged.set_points(np.concatenate([m.points for m in members]))
+    merged.is_text = any(isinstance(m, (Text, MathTex)) for m in group.get_family())
     return merged

@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DOWN, GREY, LEFT, ORIGIN, RIGHT, UP, Axes, DashedLine, DashedVMobject, Line, MathTex,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, DashedLine, DashedVMobject, Line, MathTex,
     Mobject, Polygon, VGroup, VMobject,
 )
 
 from scenes.theme.layout import clear_of, partial_polyline
 from scenes.theme.palette import (
-    BAND_OPACITY, LABEL_SIZE, PLOT_HEIGHT, PLOT_WIDTH, REFERENCE, SAMPLE, TICK_SIZE,
+    AXIS, BAND_OPACITY, LABEL_SIZE, PLOT_HEIGHT, PLOT_WIDTH, REFERENCE, SAFE_X, SAFE_Y, SAMPLE,
+    TICK_SIZE,
 )
 
 __all__ = [
@@ -48,20 +49,35 @@ def make_axes(
     """Axes with hand-placed tick labels (MathTex) and axis labels; returns (axes, labels).
 
     Log axes are drawn in log10 coordinates: pass log10 values and ``log_ticks`` labels.
+    Labels that would stick out of the safe area (a long tick label at the left edge, say)
+    make the plot narrower or shorter instead, its far side kept in place.
     """
-    axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
-                    axis_config={"color": GREY, "stroke_width": 2, "include_ticks": False})
-    axes.move_to(center)
-    labels = VGroup()
-    for value, tex in x_ticks.items():
-        labels.add(MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(value, y_range[0]), DOWN, 0.15))
-    for value, tex in y_ticks.items():
-        labels.add(MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(x_range[0], value), LEFT, 0.15))
-    x_name = MathTex(x_label, font_size=LABEL_SIZE)
-    x_name.next_to(axes.c2p(np.mean(x_range), y_range[0]), DOWN, buff=0.5)
-    y_name = MathTex(y_label, font_size=LABEL_SIZE)
-    y_name.next_to(axes.c2p(x_range[0], y_range[1]), UP, buff=0.15).align_to(axes, LEFT)
-    labels.add(x_name, y_name)
+    def build(width: float, height: float, center: np.ndarray) -> tuple[PlotAxes, VGroup]:
+        axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
+                        axis_config={"color": AXIS, "stroke_width": 2, "include_ticks": False})
+        axes.move_to(center)
+        labels = VGroup()
+        for value, tex in x_ticks.items():
+            labels.add(MathTex(tex, font_size=TICK_SIZE)
+                       .next_to(axes.c2p(value, y_range[0]), DOWN, 0.15))
+        for value, tex in y_ticks.items():
+            labels.add(MathTex(tex, font_size=TICK_SIZE)
+                       .next_to(axes.c2p(x_range[0], value), LEFT, 0.15))
+        x_name = MathTex(x_label, font_size=LABEL_SIZE)
+        x_name.next_to(axes.c2p(np.mean(x_range), y_range[0]), DOWN, buff=0.5)
+        y_name = MathTex(y_label, font_size=LABEL_SIZE)
+        y_name.next_to(axes.c2p(x_range[0], y_range[1]), UP, buff=0.15).align_to(axes, LEFT)
+        labels.add(x_name, y_name)
+        return axes, labels
+
+    center = np.asarray(center, dtype=float)
+    axes, labels = build(width, height, center)
+    left = max(0.0, -SAFE_X - labels.get_left()[0])
+    right = max(0.0, labels.get_right()[0] - SAFE_X)
+    below = max(0.0, -SAFE_Y - labels.get_bottom()[1])
+    if left or right or below:
+        shift = np.array([(left - right) / 2, below / 2, 0.0])
+        axes, labels = build(width - left - right, height - below, center + shift)
     return axes, labels
 
 

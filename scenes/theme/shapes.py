@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DR, GREY, RESAMPLING_ALGORITHMS, RIGHT, UP, ImageMobject, MathTex, Group, VGroup, VMobject,
+    DR, RESAMPLING_ALGORITHMS, RIGHT, UP, Group, ImageMobject, MathTex, VGroup, VMobject,
 )
 
 from scenes.theme.layout import tick_tex
-from scenes.theme.palette import LABEL_SIZE, SAMPLE, TICK_SIZE
+from scenes.theme.palette import GRID, LABEL_SIZE, SAMPLE, TICK_SIZE
 
 __all__ = [
     "PlaneView", "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_image",
@@ -86,7 +86,7 @@ def clip_segments(starts: np.ndarray, ends: np.ndarray, low: np.ndarray,
             starts[keep] + t_out[keep, None] * delta[keep])
 
 
-def get_segments(color: Any = GREY, stroke_width: float = 1.5, opacity: float = 1.0,
+def get_segments(color: Any = GRID, stroke_width: float = 1.5, opacity: float = 1.0,
                  points: np.ndarray | None = None) -> VMobject:
     """Many straight segments (grid lines) as one VMobject, given as :func:`segment_points`
     (none yet: a mover fills them in with ``set_points``)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lecture.catalog import SCENES, SECTIONS, entry, resolve_targets
+from lecture.catalog import CARDS, SCENES, SECTIONS, entry, resolve_targets
 from lecture.params import ParamError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,8 @@ def test_ids_numbers_and_sections_are_those_of_the_spec():
 
 def test_scene_files_and_catalog_entries_match_one_to_one():
     files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "scenes").glob("*/*.py")
-             if p.parent.name != "theme" and p.name not in ("__init__.py", "helpers.py")}
+             if p.parent.name not in ("theme", "cards")
+             and p.name not in ("__init__.py", "helpers.py")}
     assert files == {f"scenes/{s.section}/{s.id}.py" for s in SCENES}
     for scene in SCENES:
         tree = ast.parse((ROOT / f"scenes/{scene.section}/{scene.id}.py").read_text())
@@ -60,3 +61,13 @@ def test_targets_are_scenes_or_sections_in_lecture_order():
         "mc_mean_convergence", "mc_nonlinear_expectation", "mc_concentration", "cov_tanh"]
     with pytest.raises(KeyError):
         resolve_targets(["no_such_scene"])
+
+
+def test_every_card_is_drawn_by_the_title_card_scene():
+    from scenes.cards.title_card import TitleCard
+
+    assert [c.id for c in CARDS] == ["card_lecture", *(f"card_{s.id}" for s in SECTIONS)]
+    assert {(c.module, c.class_name) for c in CARDS} == {(TitleCard.__module__, "TitleCard")}
+    assert [c.title for c in CARDS[1:]] == [s.heading for s in SECTIONS]
+    assert [e.id for e in resolve_targets(["cards"])] == [c.id for c in CARDS]
+    assert resolve_targets([])[:len(CARDS)] == list(CARDS)

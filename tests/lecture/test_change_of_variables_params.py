@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lecture import cli
+from lecture import cli, pipeline
 from lecture.jobs import Job, plan_jobs
 from compute.change_of_variables import linear_map
 from lecture.catalog import entry, resolve_targets, section
@@ -32,7 +32,7 @@ def no_render(monkeypatch, tmp_path):
     def refuse(jobs, *args, **kwargs):
         raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should be refused")
 
-    monkeypatch.setattr(cli, "render_locally", refuse)
+    monkeypatch.setattr(pipeline, "render_locally", refuse)
     return tmp_path
 
 

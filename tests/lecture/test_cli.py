@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lecture import cli, jobs
+from lecture.pipeline import default_media
 from lecture.catalog import SCENES
 from lecture.readme import cell, updated
 
@@ -117,7 +118,8 @@ def test_params_file_and_set_combine_with_set_winning(tmp_path, media):
     table = tmp_path / "p.toml"
     table.write_text('[mc_mean_convergence]\nn_max = 4000\nsigma = 2.5\n'
                      '[mc_nonlinear_expectation]\nf = "exp(x)"\n')
-    overrides = cli.collect_overrides(["mc_mean_convergence.n_max=3000"], table)
+    overrides, sweeps = cli.collect_overrides(["mc_mean_convergence.n_max=3000"], table)
+    assert sweeps == {}
     assert overrides == {"mc_mean_convergence": {"n_max": 3000, "sigma": 2.5},
                          "mc_nonlinear_expectation": {"f": "exp(x)"}}
     planned = jobs.plan_jobs(["monte_carlo"], overrides, "l", "mp4", media)
@@ -156,10 +158,10 @@ def test_readme_catalog_is_generated_from_the_catalog():
 def test_media_dir_is_relative_to_the_caller_and_empty_means_unset(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LECTURE_MEDIA_DIR", "my_media")
-    assert cli.media_dir() == tmp_path / "my_media"
+    assert default_media() == tmp_path / "my_media"
     for empty in ("", "  "):
         monkeypatch.setenv("LECTURE_MEDIA_DIR", empty)
-        assert cli.media_dir() == ROOT / "media"
+        assert default_media() == ROOT / "media"
 
 
 @pytest.mark.parametrize(("content", "fragment"), [
@@ -182,7 +184,7 @@ def test_a_bad_params_file_is_one_line_and_exit_2(content, fragment, media, tmp_
 def test_a_params_file_may_hold_tables_for_scenes_not_rendered(media, tmp_path):
     table = tmp_path / "all.toml"
     table.write_text('[cov_tanh]\ntransform = "x**3"\n[mc_mean_convergence]\nsigma = 2\n')
-    overrides = cli.collect_overrides([], table, ["mc_mean_convergence"])
+    overrides, _ = cli.collect_overrides([], table, ["mc_mean_convergence"])
     assert overrides["cov_tanh"] == {"transform": "x**3"}
     with pytest.raises(cli.UsageError, match="not among the scenes being rendered"):
         cli.collect_overrides(["cov_tanh.transform=x**3"], None, ["mc_mean_convergence"])
@@ -198,3 +200,29 @@ def test_a_media_folder_that_cannot_be_written_is_one_line_and_exit_1(tmp_path, 
     assert err.count("\n") == 1 and err.startswith("error: Not a directory: "), err
     assert str(blocker) in err
     assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("1000,2000,5000", [1000, 2000, 5000]),
+    ('"tanh(x)", "sigmoid(2*x)"', ["tanh(x)", "sigmoid(2*x)"]),
+    ("tanh(x),sigmoid(2*x)", ["tanh(x)", "sigmoid(2*x)"]),
+    ("[[1, 0], [0, 1]], [[0, 1], [1, 0]]", [[[1, 0], [0, 1]], [[0, 1], [1, 0]]]),
+    ("x**2 + sin(x, 1),x", ["x**2 + sin(x, 1)", "x"]),
+])
+def test_sweep_values_are_a_toml_array_or_bare_words(text, values):
+    assert cli.split_values(text) == values
+
+
+def test_sweeps_from_the_command_line_and_the_params_file(tmp_path):
+    table = tmp_path / "sweep.toml"
+    table.write_text('[sweep.cov_tanh]\ntransform = ["tanh(x)", "x**3"]\n')
+    overrides, sweeps = cli.collect_overrides(["cov_tanh.bins=20"], table, ["cov_tanh"],
+                                              ["cov_tanh.seed=1,2"])
+    assert overrides == {"cov_tanh": {"bins": 20}}
+    assert sweeps == {"cov_tanh": {"transform": ["tanh(x)", "x**3"], "seed": [1, 2]}}
+    planned = jobs.plan_jobs(["cov_tanh"], overrides, "l", "mp4", tmp_path, sweeps)
+    assert [(j.params.transform, j.params.seed, j.params.bins) for j in planned] == [
+        ("tanh(x)", 1, 20), ("tanh(x)", 2, 20), ("x**3", 1, 20), ("x**3", 2, 20)]
+    assert len({j.stem for j in planned}) == 4
+    with pytest.raises(cli.UsageError, match="not among the scenes being rendered"):
+        cli.collect_overrides([], None, ["cov_tanh"], ["mc_concentration.eps=0.1,0.2"])

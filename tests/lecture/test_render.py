@@ -1,13 +1,12 @@
 """Real renders at -q l, checked as a user would check them.
 
-One module-wide render of the lecture (every built section, ``-j 2``) into a temporary
-media folder; then the cache, a parameter variant, an interrupted render and the plain
-Manim CLI. The slowest tests of the suite: about two minutes on two cores.
+One render of the whole lecture (``-j 2``, the ``lecture`` fixture of conftest.py) into a
+temporary media folder; then the cache, a parameter variant, interrupted renders, other
+formats and the plain Manim CLI. The slowest tests of the suite.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -22,9 +21,9 @@ import srt
 from PIL import Image
 
 from compute.results import keyframes
-from lecture.catalog import SCENES, entry
+from lecture.catalog import CARDS, SCENES, entry
+from tests.lecture.rendering import ROOT, alive, digest, outputs, render, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 SPEC_KEYFRAMES = {
     "mc_mean_convergence": {"n", "mean", "ci_half_width", "true_mean"},
     "mc_nonlinear_expectation": {"n", "estimate", "abs_error", "true_value"},
@@ -50,33 +49,6 @@ SPEC_KEYFRAMES = {
                              "marginal_z_analytic", "marginal_z_numerical"},
     "marg_conditionals": {"z_values", "conditional_means", "conditional_variance", "samples"},
 }
-
-
-def render(media: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """./render.sh run from the media folder's parent, which it names relatively."""
-    return subprocess.run([str(ROOT / "render.sh"), "-q", "l", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=media.parent,
-                          env={**os.environ, "LECTURE_MEDIA_DIR": media.name})
-
-
-def outputs(media: Path, scene_id: str, stem: str | None = None) -> dict[str, Path]:
-    scene = entry(scene_id)
-    folder = media / "lecture" / "480p15" / scene.section
-    return {ext: folder / f"{stem or scene.stem}.{ext}" for ext in
-            ("mp4", "json", "srt", "vtt", "png")}
-
-
-def digest(paths) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-
-@pytest.fixture(scope="module")
-def lecture(tmp_path_factory) -> Path:
-    media = tmp_path_factory.mktemp("media")
-    run = render(media, "-j", "2")
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.count("rendered") == len(SCENES)
-    return media
 
 
 @pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
@@ -135,7 +107,9 @@ def test_unchanged_rerun_renders_nothing(lecture):
     before = {s.id: digest(outputs(lecture, s.id).values()) for s in SCENES}
     start = time.perf_counter()
     run = render(lecture)
-    assert run.returncode == 0 and run.stdout.count("cached") == len(SCENES), run.stdout
+    assert run.returncode == 0 and run.stdout.count("cached") == len(SCENES) + len(CARDS), \
+        run.stdout
+    assert "(unchanged)" in run.stdout  # the joined lecture is not rebuilt either
     assert time.perf_counter() - start < 10
     assert {s.id: digest(outputs(lecture, s.id).values()) for s in SCENES} == before
 
@@ -143,9 +117,10 @@ def test_unchanged_rerun_renders_nothing(lecture):
 def test_changed_params_render_a_variant_beside_the_defaults(lecture):
     default = outputs(lecture, "mc_mean_convergence")
     before = digest(default.values())
+    others = set(default["mp4"].parent.glob("01_mc_mean_convergence--*.json"))
     run = render(lecture, "mc_mean_convergence", "--set", "mc_mean_convergence.n_max=2000")
     assert run.returncode == 0, run.stderr
-    variants = sorted(default["mp4"].parent.glob("01_mc_mean_convergence--*.json"))
+    variants = sorted(set(default["mp4"].parent.glob("01_mc_mean_convergence--*.json")) - others)
     assert len(variants) == 1
     sidecar = json.loads(variants[0].read_text())
     assert sidecar["params"]["n_max"] == 2000 and sidecar["keyframes"]["n"][-1] == 2000
@@ -154,30 +129,11 @@ def test_changed_params_render_a_variant_beside_the_defaults(lecture):
     assert digest(default.values()) == before
 
 
-def wait_for(found, what: str, timeout: float = 180.0):
-    """Poll until ``found()`` returns something (a file that appeared, a process gone)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = found()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def paused(media: Path, point: str) -> tuple[Path, int]:
     """The marker of a process paused at ``point`` (lecture.faults) and that process's pid."""
     marker = wait_for(lambda: next(iter((media / ".work").glob(f"*/at-{point}")), None),
                       f"a render to reach '{point}'")
     return marker, int(marker.read_text())
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"  # a zombie has finished
 
 
 def start(media: Path, *args: str, fault: str) -> subprocess.Popen:
@@ -214,8 +170,9 @@ def test_a_commit_cut_short_is_rolled_back_by_the_next_run(lecture):
     process = start(lecture, "mc_concentration", fault="pause:commit")
     _, parent = paused(lecture, "commit")
     assert parent == process.pid  # the parent moves the files in, the worker has finished
-    assert not files["mp4"].read_bytes().endswith(b"earlier")  # the first file moved in
-    assert files["json"].read_bytes().endswith(b"earlier")  # the sidecar, last, not yet
+    moved = [p.name for p in files.values() if not p.read_bytes().endswith(b"earlier")]
+    assert len(moved) == 1  # the first file has moved in, the others not yet
+    assert files["json"].read_bytes().endswith(b"earlier")  # the sidecar comes last
     os.kill(parent, signal.SIGKILL)
     process.communicate(timeout=60)
     assert digest(folder.iterdir()) != before and work_folders(lecture)
@@ -323,7 +280,69 @@ def test_plain_manim_cli_renders_each_scene_with_defaults(scene_id, tmp_path):
     run = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "manim"), "-ql", "-s", "--media_dir", str(tmp_path),
          f"scenes/{scene.section}/{scene.id}.py", scene.class_name],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert run.returncode == 0, run.stderr[-2000:]
     image, = tmp_path.rglob(f"{scene.class_name}*.png")
     assert np.asarray(Image.open(image).convert("L"), float).std() > 10
+
+
+def test_every_mp4_is_web_ready_h264_high_with_its_index_first(lecture):
+    from lecture.mp4 import top_level_boxes
+
+    videos = sorted((lecture / "lecture" / "480p15").rglob("*.mp4"))
+    assert len(videos) >= len(SCENES) + len(CARDS) + 1  # the clips, the cards, the lecture
+    for video in videos:
+        boxes = top_level_boxes(video)
+        assert boxes.index("moov") < boxes.index("mdat"), (video.name, boxes)
+        with av.open(str(video)) as container:
+            context = container.streams.video[0].codec_context
+            assert (context.name, context.profile, context.pix_fmt) == ("h264", "High", "yuv420p")
+
+
+@pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
+def test_the_transcript_is_the_caption_text(lecture, scene_id):
+    files = outputs(lecture, scene_id)
+    cues = [" ".join(cue.content.split()) for cue in srt.parse(files["srt"].read_text())]
+    assert files["mp4"].with_suffix(".txt").read_text().splitlines() == cues
+
+
+@pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
+def test_step_chapters_lie_in_the_clip_and_hold_their_captions(lecture, scene_id):
+    files = outputs(lecture, scene_id)
+    sidecar = json.loads(files["json"].read_text())
+    steps, duration = sidecar["steps"], sidecar["duration_s"]
+    assert steps and steps[0]["start"] == 0
+    for step, following in zip(steps, steps[1:] + [None]):
+        assert 0 <= step["start"] < step["end"] <= duration + 1e-6 and step["title"]
+        if following:
+            assert step["end"] == following["start"]
+    cues = list(srt.parse(files["srt"].read_text()))
+    for cue in cues:  # each caption belongs to exactly one step
+        start, end = cue.start.total_seconds(), cue.end.total_seconds()
+        holding = [s for s in steps if s["start"] - 0.07 <= start and end <= s["end"] + 0.07]
+        assert len(holding) == 1, (cue.content, steps)
+    firsts = {min((c for c in cues if s["start"] - 0.07 <= c.start.total_seconds() < s["end"]),
+                  key=lambda c: c.start).start.total_seconds() for s in steps}
+    starts = sorted(s["start"] for s in steps)
+    assert sorted(firsts) == pytest.approx(starts, abs=0.07)  # a step opens with its line
+    chapters = files["mp4"].with_suffix(".chapters.vtt").read_text()
+    assert chapters.startswith("WEBVTT") and chapters.count(" --> ") == len(steps)
+    assert all(s["title"] in chapters for s in steps)
+
+
+def test_a_light_theme_section_is_a_variant_of_its_own(lecture):
+    defaults = {s.id: digest(outputs(lecture, s.id).values()) for s in SCENES
+                if s.section == "monte_carlo"}
+    run = render(lecture, "monte_carlo", "--theme", "light")
+    assert run.returncode == 0, run.stdout + run.stderr
+    for scene_id, before in defaults.items():
+        files = outputs(lecture, scene_id, f"{entry(scene_id).stem}--light")
+        sidecar = json.loads(files["json"].read_text())
+        assert sidecar["theme"] == "light" and sidecar["params"] == entry(scene_id).params().as_dict()
+        poster = np.asarray(Image.open(files["png"]).convert("RGB"), float)
+        corners = np.concatenate([poster[:8, :8], poster[:8, -8:], poster[-8:, :8], poster[-8:, -8:]])
+        assert corners.min() > 245  # a white page
+        dark = np.asarray(Image.open(outputs(lecture, scene_id)["png"]).convert("L"), float)
+        assert dark[:8, :8].max() < 10
+        assert digest(outputs(lecture, scene_id).values()) == before  # the defaults untouched

@@ -4,8 +4,9 @@ Computing finite numbers (tests/lecture/test_accepted_values.py) is not enough: 
 scene's layout code (ticks, ranges, labels) meets the same values. For a few parameter
 sets per scene drawn from the declared kinds, the scene's ``construct`` runs through
 Manim's dry run (every animation played, no frame written), which is where a tick step
-of 1e-300 or an axis range of zero width would raise. Each run also shows that the header
-carries the catalog's title.
+of 1e-300 or an axis range of zero width would raise, and where the layout gate checks
+every step (texts inside the safe area, not overlapping, readable). Each run also shows
+that the header carries the catalog's title.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def manim_media(tmp_path_factory):
 
 
 @pytest.mark.parametrize("scene", SCENES, ids=[s.id for s in SCENES])
-def test_every_accepted_value_draws(scene, manim_media):
+def test_every_accepted_value_draws(scene, manim_media, monkeypatch):
+    monkeypatch.setenv("LECTURE_LAYOUT_GATE", "strict")  # and every step passes the gate
     from manim import Text, tempconfig
 
     scene_class = getattr(importlib.import_module(scene.module), scene.class_name)

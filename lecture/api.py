@@ -1,0 +1,168 @@
+"""The lecture from Python (a notebook, a script): ``from lecture import render, scenes``.
+
+    >>> from lecture import render, scenes
+    >>> [s.id for s in scenes()][:2]
+    ['mc_mean_convergence', 'mc_nonlinear_expectation']
+    >>> clip, = render("cov_tanh", quality="l", transform="sigmoid(2*x)")  # doctest: +SKIP
+    >>> clip.keyframes["density"].max()                                    # doctest: +SKIP
+
+Same planning, validation, cache and atomic outputs as ``./render.sh`` (both go through
+:mod:`lecture.pipeline`). Bad input raises :class:`BadInput`, whose message is the one line
+the command line prints before exiting with status 2.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lecture.catalog import SCENES, resolve_targets
+from lecture.jobs import THEMES, Job, UsageError
+from lecture.params import ParamError
+from lecture.pipeline import Request, default_media, execute, plan
+
+__all__ = ["BadInput", "Clip", "Parameter", "RenderFailed", "SceneInfo", "render", "scenes"]
+
+INLINE_LIMIT = 25_000_000  # bytes of video shown inline in a notebook; larger ones are linked
+
+
+class BadInput(ValueError):
+    """A parameter, target or option that is not allowed; ``str()`` is the one-line message."""
+
+
+class RenderFailed(RuntimeError):
+    """A render failed or was stopped (not bad input): the message names the logs."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any
+    allowed: str
+    help: str
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    id: str
+    number: int
+    section: str
+    title: str
+    summary: str
+    parameters: tuple[Parameter, ...]
+
+
+def scenes() -> list[SceneInfo]:
+    """Every scene of the lecture with its typed parameters, defaults and constraints."""
+    return [SceneInfo(s.id, s.number, s.section, s.title, s.summary, tuple(
+        Parameter(f.name, f.default, f.metadata["kind"].describe(), f.metadata["help"])
+        for f in s.params.fields())) for s in SCENES]
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A rendered clip: its files, its parameters and the numbers it shows."""
+
+    scene: str
+    title: str
+    video: Path
+    sidecar: Path
+    captions: Path  # WebVTT
+    subtitles: Path  # SubRip
+    poster: Path
+    storyboard: Path
+    params: dict[str, Any]
+    keyframes: dict[str, Any]  # numbers as NumPy arrays (nested lists as arrays too)
+    duration_s: float
+
+    @classmethod
+    def from_job(cls, job: Job) -> Clip:
+        data = json.loads(job.sidecar.read_text(encoding="utf-8"))
+        base = job.sidecar.with_suffix("")
+        return cls(job.scene.id, data["title"], job.clip, job.sidecar,
+                   base.with_suffix(".vtt"), base.with_suffix(".srt"),
+                   base.with_suffix(".png"), base.with_suffix(".storyboard.png"),
+                   data["params"], {k: _array(v) for k, v in data["keyframes"].items()},
+                   data["duration_s"])
+
+    def _source(self, path: Path, mime: str) -> str:
+        """A data URI (the notebook keeps working when media/ is elsewhere), or a path."""
+        if path.stat().st_size <= INLINE_LIMIT:
+            return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+        return os.path.relpath(path)
+
+    def _repr_html_(self) -> str:
+        video_type = {".mp4": "video/mp4", ".webm": "video/webm"}.get(self.video.suffix)
+        if video_type is None:  # a GIF is an image
+            return f'<img src="{self._source(self.video, "image/gif")}" alt="">'
+        track = (f'<track kind="captions" srclang="en" label="English" default '
+                 f'src="{self._source(self.captions, "text/vtt")}">'
+                 if self.captions.exists() else "")
+        return (f"<figure><video controls preload=\"metadata\" style=\"max-width:100%\" "
+                f'poster="{self._source(self.poster, "image/png")}">'
+                f'<source src="{self._source(self.video, video_type)}" type="{video_type}">'
+                f"{track}</video><figcaption>{html.escape(self.title)} "
+                f"({self.duration_s:.1f} s)</figcaption></figure>")
+
+
+def _array(value: Any) -> Any:
+    """A keyframe as NumPy: numbers and nested lists of numbers become float arrays (JSON
+    null, an infinite condition number, becomes inf); names stay as they are."""
+    def infinite(v: Any) -> Any:
+        return [infinite(x) for x in v] if isinstance(v, list) else (np.inf if v is None else v)
+
+    if isinstance(value, list):
+        try:
+            return np.array(infinite(value), dtype=float)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def render(targets: str | list[str] | None = None, *, quality: str = "m",
+           params: Mapping[str, Mapping[str, Any]] | None = None,
+           sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
+           theme: str = "dark", force: bool = False, jobs: int | None = None, media: str | Path | None = None,
+           scheduler: str | None = None, **overrides: Any) -> list[Clip]:
+    """Render scenes (ids, a section, or the whole lecture for None) and return their clips.
+
+    ``render("cov_tanh", quality="l", transform="sigmoid(2*x)")`` sets parameters of a single
+    scene by keyword; ``params={"cov_tanh": {...}, "mc_concentration": {...}}`` sets them for
+    several; ``sweep={"cov_tanh": {"transform": ["tanh(x)", "sigmoid(2*x)"]}}`` renders one
+    variant per value. ``scheduler`` ("local:N" or "tcp://HOST:PORT") renders on Dask.
+    Cached clips are not rendered again (``force=True`` does). Raises :class:`BadInput`.
+    """
+    names = [targets] if isinstance(targets, str) else list(targets or [])
+    table = {scene: dict(values) for scene, values in (params or {}).items()}
+    try:
+        if overrides:
+            chosen = resolve_targets(names) if names else []
+            if len(chosen) != 1:
+                raise UsageError(f"{', '.join(overrides)}: parameters given by keyword need "
+                                 f"exactly one target scene (got {len(chosen)}); use params="
+                                 "{scene: {...}} for several")
+            table.setdefault(chosen[0].id, {}).update(overrides)
+        if theme not in THEMES:
+            raise UsageError(f"theme = {theme!r}: must be one of {', '.join(THEMES)}")
+        request = Request(tuple(names), table, {k: dict(v) for k, v in (sweep or {}).items()},
+                          quality, fmt, theme, force, jobs or os.cpu_count() or 1,
+                          Path(media).resolve() if media else default_media(),
+                          scheduler if scheduler is not None
+                          else os.environ.get("LECTURE_SCHEDULER", ""))
+        planned = plan(request)
+    except (UsageError, ParamError) as exc:
+        raise BadInput(str(exc)) from None
+    result = execute(request, planned)
+    if not result.ok:
+        failed = [o for o in result.outcomes if o.status != "rendered"]
+        raise RenderFailed("; ".join(f"{o.job.scene.id} {o.status} (log: {o.job.log})"
+                                     for o in failed))
+    return [Clip.from_job(job) for job in planned if job.scene.section != "cards"]

@@ -1,0 +1,157 @@
+"""Rendering on a Dask ``distributed`` cluster, for when one machine is not enough.
+
+``./render.sh ... --scheduler tcp://HOST:8786`` (or ``LECTURE_SCHEDULER``) sends each scene
+job to the cluster; ``--scheduler local:N`` starts a ``LocalCluster`` of N worker processes
+to try it on one machine. Planning, validation and the cache check stay here on the client,
+so only scenes that changed are sent. Workers need no shared file system: a job runs the
+same ``python -m lecture.worker`` as a local render, in a private temporary folder on the
+worker, and returns its finished files (a few MB) to the client, which moves them into
+``media/lecture/`` with the same all-or-nothing commit as a local render. The LaTeX caches
+travel with the job and come back with any SVGs it compiled.
+
+A worker that dies mid-job loses only its temporary folder: Dask gives the job to another
+worker, and nothing reaches ``media/`` until a whole set of files has arrived.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lecture.jobs import ROOT, Job, UsageError
+from lecture.runner import Outcome, StopFlag, job_payload, worker_command, worker_env
+from lecture.staging import WorkFolder, commit
+
+__all__ = ["RemoteRenderFailed", "connect", "remote_render", "render_on_dask"]
+
+CACHES = ("Tex", "texts")
+RETRIES = 2
+POLL_SECONDS = 0.1
+
+
+class RemoteRenderFailed(RuntimeError):
+    """The worker process of a remote job failed; the message holds its log."""
+
+
+def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str, Any]:
+    """Run on a Dask worker: render one job in a private temporary folder.
+
+    ``payload`` is the job as :func:`lecture.runner.job_payload` writes it; its folders are
+    replaced by fresh ones here. Returns ``{"files": {name: bytes}, "log": text,
+    "caches": {name: bytes}}``.
+    """
+    with tempfile.TemporaryDirectory(prefix="lecture-remote-") as tmp:
+        root = Path(tmp)
+        work, media, log = root / "work", root / "media", root / "render.log"
+        work.mkdir()
+        media.mkdir()
+        for name, data in caches.items():
+            (media / name).parent.mkdir(parents=True, exist_ok=True)
+            (media / name).write_bytes(data)
+        payload = {**payload, "work": str(work), "media_dir": str(media), "log": str(log),
+                   "parent": os.getpid(), "progress_bar": "none"}
+        code = subprocess.run(worker_command(payload), cwd=ROOT, env=worker_env(),
+                              stdin=subprocess.DEVNULL).returncode
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        if code != 0:
+            raise RemoteRenderFailed(f"{payload['scene']}: worker exit {code}\n{text[-4000:]}")
+        compiled = {str(p.relative_to(media)): p.read_bytes()
+                    for folder in CACHES for p in (media / folder).glob("*.svg")
+                    if str(p.relative_to(media)) not in caches}
+        return {"files": {p.name: p.read_bytes() for p in (work / "out").iterdir()},
+                "log": text, "caches": compiled}
+
+
+def connect(address: str):
+    """A Dask client for ``tcp://HOST:PORT`` or a new ``local:N`` cluster (closed with it)."""
+    from distributed import Client, LocalCluster
+
+    if address.startswith("local:"):
+        try:
+            workers = int(address.split(":", 1)[1])
+        except ValueError:
+            workers = 0
+        if not 1 <= workers <= 64:
+            raise UsageError(f"--scheduler {address}: local:N needs N from 1 to 64")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.CRITICAL)
+        client = Client(cluster)
+        client._lecture_cluster = cluster  # closed with the client
+        return client
+    try:
+        return Client(address, timeout="20s")
+    except OSError as exc:
+        raise OSError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
+def _read_caches(media: Path) -> dict[str, bytes]:
+    return {f"{folder}/{p.name}": p.read_bytes()
+            for folder in CACHES for p in (media / folder).glob("*.svg")}
+
+
+def _receive(job: Job, reply: dict[str, Any], started: float) -> Outcome:
+    """Move a remote job's files in, all or nothing, and keep its log and LaTeX output."""
+    work = WorkFolder.create(job.media / ".work", job.stem)
+    try:
+        out = work.path / "out"
+        out.mkdir()
+        for name, data in reply["files"].items():
+            (out / name).write_bytes(data)
+        commit(out, job.out_dir, work.path)
+    finally:
+        work.release()
+    job.log.parent.mkdir(parents=True, exist_ok=True)
+    job.log.write_text(reply["log"], encoding="utf-8")
+    for name, data in reply["caches"].items():
+        target = job.media / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            partial.write_bytes(data)
+            partial.replace(target)
+    return Outcome(job, "rendered", time.perf_counter() - started, 0)
+
+
+def render_on_dask(jobs: list[Job], address: str,
+                   on_finish: Callable[[Outcome], None] = lambda outcome: None
+                   ) -> tuple[list[Outcome], int]:
+    """Render ``jobs`` on the cluster at ``address``; the same contract as
+    :func:`lecture.runner.render_locally` (outcomes, and the signal that stopped the run)."""
+    if not jobs:
+        return [], 0
+    client = connect(address)
+    outcomes: list[Outcome] = []
+    try:
+        caches = _read_caches(jobs[0].media)
+        started = time.perf_counter()
+        pending = {client.submit(remote_render, job_payload(job, Path(), Path(), Path()), caches,
+                                 retries=RETRIES, pure=False): job for job in jobs}
+        with StopFlag() as stop:
+            while pending and not stop.signum:
+                for future in [f for f in pending if f.done()]:
+                    job = pending.pop(future)
+                    try:
+                        outcome = _receive(job, future.result(), started)
+                    except Exception as exc:  # the render failed on every try
+                        job.log.parent.mkdir(parents=True, exist_ok=True)
+                        job.log.write_text(str(exc), encoding="utf-8")
+                        outcome = Outcome(job, "failed", time.perf_counter() - started, 1)
+                    outcomes.append(outcome)
+                    on_finish(outcome)
+                time.sleep(POLL_SECONDS)
+            if stop.signum:
+                for future, job in pending.items():
+                    future.cancel()
+                    outcomes.append(Outcome(job, "stopped"))
+        return outcomes, stop.signum
+    finally:
+        cluster = getattr(client, "_lecture_cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()

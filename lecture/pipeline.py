@@ -1,0 +1,136 @@
+"""One render request, from the command line or from Python, planned and carried out the same way.
+
+:func:`plan` checks every parameter (and computes the scenes about to render, so values
+without a finite answer are refused before anything renders) and names every output;
+:func:`execute` repairs unfinished moves, skips cached clips, renders the rest on local
+worker processes or on a Dask cluster, writes sweep summaries, joins the lecture and
+writes the gallery. ``./render.sh`` (lecture/cli.py) and ``lecture.render`` (lecture/api.py)
+are thin layers over these two functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lecture.assemble import Assembly, assemble
+from lecture.gallery import write_gallery
+from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
+from lecture.runner import Outcome, render_locally
+from lecture.staging import clean_stale
+
+__all__ = ["Request", "Result", "default_media", "execute", "plan", "sweep_summaries"]
+
+KEY_NUMBERS = 8
+
+
+def default_media() -> Path:
+    """LECTURE_MEDIA_DIR (relative to the current folder) or the project's media/."""
+    chosen = os.environ.get("LECTURE_MEDIA_DIR", "").strip()
+    return Path(chosen).resolve() if chosen else ROOT / "media"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to render, and how."""
+
+    targets: tuple[str, ...] = ()
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sweeps: Sweeps = field(default_factory=dict)
+    quality: str = "m"
+    fmt: str = "mp4"
+    theme: str = "dark"
+    force: bool = False
+    workers: int = os.cpu_count() or 1
+    media: Path = field(default_factory=default_media)
+    scheduler: str = ""  # "" local processes; "local:N" or "tcp://HOST:PORT": Dask
+
+    @property
+    def folder(self) -> Path:
+        return self.media / "lecture" / QUALITY_DIRS[self.quality]
+
+
+@dataclass
+class Result:
+    jobs: list[Job]
+    outcomes: list[Outcome] = field(default_factory=list)
+    signum: int = 0
+    assembly: Assembly | None = None
+    gallery: Path | None = None
+    sweeps: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.signum and all(o.status == "rendered" for o in self.outcomes)
+
+
+def plan(request: Request) -> list[Job]:
+    """Every job of the request, checked; raises ParamError or UsageError on bad input."""
+    jobs = plan_jobs(list(request.targets), {k: dict(v) for k, v in request.overrides.items()},
+                     request.quality, request.fmt, request.media, request.sweeps,
+                     request.theme)
+    for job in jobs:  # values that pass every check yet have no finite answer
+        if request.force or not job.is_cached():
+            job.scene.computed(job.params)
+    return jobs
+
+
+def execute(request: Request, jobs: list[Job],
+            on_cached: Callable[[Job], None] = lambda job: None,
+            on_finish: Callable[[Outcome], None] = lambda outcome: None) -> Result:
+    """Render what is not cached, then sweep summaries, the joined lecture and the gallery.
+
+    Raises OSError for a problem of the environment (a folder that cannot be written).
+    """
+    clean_stale(request.media / ".work")  # first: an unfinished move is rolled back
+    todo = [job for job in jobs if request.force or not job.is_cached()]
+    for job in jobs:
+        if job not in todo:
+            on_cached(job)
+    if request.scheduler:
+        from lecture.cluster import render_on_dask
+
+        outcomes, signum = render_on_dask(todo, request.scheduler, on_finish)
+    else:
+        outcomes, signum = render_locally(todo, request.workers, on_finish)
+    result = Result(jobs, outcomes, signum)
+    if not result.ok:
+        return result
+    result.sweeps = sweep_summaries(request, jobs)
+    if request.folder.is_dir():
+        result.assembly = assemble(request.folder)
+        result.gallery = write_gallery(request.folder)
+    return result
+
+
+def sweep_summaries(request: Request, jobs: list[Job]) -> list[Path]:
+    """For each swept parameter, ``sweeps/<scene>.<param>.json`` in the quality folder:
+    the value, stem, parameters and key numbers (keyframes of at most KEY_NUMBERS numbers)
+    of every variant, in the order given."""
+    written = []
+    for scene_id, swept in request.sweeps.items():
+        variants = [job for job in jobs if job.scene.id == scene_id]
+        for name in swept:
+            rows = []
+            for job in variants:
+                sidecar = json.loads(job.sidecar.read_text(encoding="utf-8"))
+                rows.append({"value": sidecar["params"][name], "stem": job.stem,
+                             "clip": job.clip.relative_to(request.folder).as_posix(),
+                             "params": sidecar["params"],
+                             "key_numbers": {k: v for k, v in sidecar["keyframes"].items()
+                                             if np.size(v) <= KEY_NUMBERS}})
+            path = request.folder / "sweeps" / f"{scene_id}.{name}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(json.dumps({"scene": scene_id, "param": name,
+                                           "quality": request.quality, "variants": rows},
+                                          indent=1), encoding="utf-8")
+            os.replace(partial, path)
+            written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Title cards: the lecture's opening card and one per section."""

@@ -1,0 +1,63 @@
+"""Title cards: the lecture's opening card, and a card per section with its key equation.
+
+One scene class draws every card; the catalog entry it is rendered for (``CARDS`` in
+lecture/catalog.py) says which. ``manim -ql scenes/cards/title_card.py TitleCard`` renders
+the lecture's card.
+"""
+
+from __future__ import annotations
+
+from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
+
+from lecture.catalog import CARDS, SCENES, SECTIONS
+from scenes.theme.base import LectureScene
+from scenes.theme.palette import EQUATION_SIZE, LABEL_SIZE, SAFE_X, TITLE_SIZE, TRUTH
+
+__all__ = ["TitleCard"]
+
+WIDTH = 2 * SAFE_X - 1.0
+
+
+def _fit(mobject: Mobject, width: float = WIDTH) -> Mobject:
+    return mobject.scale_to_fit_width(width) if mobject.width > width else mobject
+
+
+class TitleCard(LectureScene):
+    catalog_entry = CARDS[0]
+
+    def construct(self) -> None:
+        if self.entry is CARDS[0]:
+            self.lecture_card()
+        else:
+            self.section_card(next(s for s in SECTIONS if f"card_{s.id}" == self.entry.id))
+
+    def lecture_card(self) -> None:
+        # Step 1: the lecture's title, and its sections one per line.
+        title = _fit(Text(self.entry.title, font_size=TITLE_SIZE + 4, weight=BOLD,
+                          line_spacing=0.9))
+        if title.width >= WIDTH:  # long: break it after "Foundations"
+            head, _, tail = self.entry.title.partition(" for ")
+            title = _fit(VGroup(Text(head, font_size=TITLE_SIZE + 4, weight=BOLD),
+                                Text("for " + tail, font_size=TITLE_SIZE + 4, weight=BOLD))
+                         .arrange(DOWN, buff=0.25))
+        sections = VGroup(*[Text(s.heading, font_size=LABEL_SIZE) for s in SECTIONS])
+        sections.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        VGroup(title, sections).arrange(DOWN, buff=0.7)
+        with self.narrate(f"Foundations for machine learning: {len(SECTIONS)} sections, "
+                          f"{len(SCENES)} short animated clips."):
+            self.play(Write(title), run_time=1.5)
+            self.play(FadeIn(sections, lag_ratio=0.2), run_time=1.5)
+            self.wait(2)
+
+    def section_card(self, section) -> None:
+        # Step 1: the section's code and title, its key equation, what comes.
+        code = Text(section.code, font_size=TITLE_SIZE + 12, weight=BOLD, color=TRUTH)
+        title = _fit(Text(section.title, font_size=TITLE_SIZE + 2, weight=BOLD))
+        equation = _fit(MathTex(section.equation, font_size=EQUATION_SIZE + 6))
+        line = _fit(Text(section.preview, font_size=LABEL_SIZE))
+        VGroup(code, title, equation, line).arrange(DOWN, buff=0.45)
+        with self.narrate(section.preview):
+            self.play(FadeIn(code), Write(title), run_time=1.5)
+            self.play(Write(equation), run_time=1.5)
+            self.play(FadeIn(line), run_time=0.8)
+            self.wait(2)

@@ -1,0 +1,53 @@
+"""Helpers of the tests that render for real: run render.sh, find a clip's files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from lecture.catalog import entry
+
+__all__ = ["ROOT", "alive", "digest", "outputs", "render", "wait_for"]
+
+ROOT = Path(__file__).resolve().parents[2]
+QUALITY = "480p15"
+
+
+def render(media: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """./render.sh -q l run from the media folder's parent, which it names relatively."""
+    return subprocess.run([str(ROOT / "render.sh"), "-q", "l", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=media.parent,
+                          env={**os.environ, "LECTURE_MEDIA_DIR": media.name})
+
+
+def outputs(media: Path, scene_id: str, stem: str | None = None) -> dict[str, Path]:
+    scene = entry(scene_id)
+    folder = media / "lecture" / QUALITY / scene.section
+    return {ext: folder / f"{stem or scene.stem}.{ext}" for ext in
+            ("mp4", "json", "srt", "vtt", "png", "storyboard.png", "txt", "chapters.vtt")}
+
+
+def digest(paths) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def wait_for(found, what: str, timeout: float = 180.0):
+    """Poll until ``found()`` returns something (a file that appeared, a process gone)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"  # a zombie has finished

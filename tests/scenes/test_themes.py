@@ -1,0 +1,52 @@
+"""Both themes: every scene and card passes the layout and contrast gate with its defaults,
+and the palettes keep their meanings (each colour readable on its own background)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from manim import ManimColor
+
+from scenes.theme.gate import MIN_CONTRAST, contrast_ratio
+from scenes.theme.palette import PALETTES
+from tests.lecture.rendering import ROOT
+
+TEXT_COLOURS = ("foreground", "sample", "truth", "second_route", "reference", "convex",
+                "concave", "first_axis", "second_axis")
+
+
+@pytest.mark.parametrize("theme", sorted(PALETTES))
+def test_every_scene_passes_the_gate_with_its_defaults(theme):
+    run = subprocess.run([sys.executable, "-m", "tests.scenes.dry_run"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=1800,
+                         env={**os.environ, "LECTURE_THEME": theme})
+    lines = [line for line in run.stdout.splitlines() if line.strip()]
+    failures = [line for line in lines if " ok" not in line]
+    assert run.returncode == 0 and not failures, "\n".join(failures) or run.stderr[-3000:]
+    from lecture.catalog import CARDS, SCENES
+
+    assert len(lines) == len(SCENES) + len(CARDS)
+
+
+@pytest.mark.parametrize("theme", sorted(PALETTES))
+def test_every_colour_that_may_colour_text_reads_on_its_background(theme):
+    palette = PALETTES[theme]
+    background = ManimColor(palette.background).to_rgb()
+    for name in TEXT_COLOURS:
+        colour = ManimColor(getattr(palette, name)).to_rgb()
+        assert contrast_ratio(colour, background) >= MIN_CONTRAST, (theme, name)
+
+
+def test_the_two_palettes_give_each_meaning_its_own_colour():
+    for palette in PALETTES.values():
+        meanings = [getattr(palette, name) for name in
+                    ("sample", "truth", "second_route", "reference", "concave", "first_axis",
+                     "second_axis")]
+        assert len(set(meanings)) == len(meanings)
+    dark, light = PALETTES["dark"], PALETTES["light"]
+    assert np.allclose(ManimColor(dark.background).to_rgb(), 0)
+    assert np.allclose(ManimColor(light.background).to_rgb(), 1)
