@@ -9,7 +9,9 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.theme.base import LectureScene
-from scenes.theme.palette import FIRST_AXIS, LABEL_SIZE, REFERENCE, SAMPLE, SECOND_AXIS, TRUTH
+from scenes.theme.palette import (
+    FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAMPLE, SECOND_AXIS, TRUTH,
+)
 from scenes.theme.panel import make_panel
 from scenes.theme.shapes import (
     PlaneView, clip_segments, dot_cloud_points, get_dot_cloud, get_segments, segment_points,
@@ -25,13 +27,13 @@ class CovGrid2d(LectureScene):
     def construct(self) -> None:
         r, p = self.result, self.p
 
-        # Step 1: the formula.
+        self.step("The formula")
         self.open_with(
             r"y = A x,\qquad p_Y(y) = \frac{p_X(A^{-1} y)}{|\det A|}",
             "A linear map moves every point and scales every area "
             "by the same factor.")
 
-        # Step 2: the grid, the unit square and the basis vectors, in a window below the header.
+        self.step("The grid, the unit square and the basis vectors")
         half = (VIEW_HIGH - VIEW_LOW) / 2
         origin = np.append((VIEW_LOW + VIEW_HIGH) / 2, 0)
         row_spread = np.linalg.norm(r.A, axis=1)  # std of the mapped draws along y1, y2
@@ -63,9 +65,9 @@ class CovGrid2d(LectureScene):
             return r.matrix_at(progress.get_value())
 
         backdrop = get_segments(REFERENCE, 1, 0.35, clipped(starts, ends))
-        grid = get_segments(GREY_B, 1.5, 0.8)
+        grid = get_segments(GRID, 1.5, 0.8)
         grid.add_updater(lambda m: m.set_points(clipped(starts @ matrix().T, ends @ matrix().T)))
-        axes_lines = get_segments(WHITE, 2.5)
+        axes_lines = get_segments(FOREGROUND, 2.5)
         axes_lines.add_updater(lambda m: m.set_points(
             clipped(starts[axis_rows] @ matrix().T, ends[axis_rows] @ matrix().T)))
         square = VMobject(fill_color=TRUTH, fill_opacity=0.3, stroke_color=TRUTH, stroke_width=3)
@@ -98,7 +100,8 @@ class CovGrid2d(LectureScene):
             self.play(FadeIn(square), FadeIn(basis), FadeIn(area), run_time=1)
             self.wait(1)
 
-        # Step 3: samples of N(0, I); those inside the unit square are lit.
+        # Those inside the unit square are lit.
+        self.step("Samples of N(0, I)")
         n_dots = min(1500, len(r.samples))
         samples = r.samples[:n_dots]
         inside = np.all((samples >= 0) & (samples <= 1), axis=1)
@@ -122,10 +125,10 @@ class CovGrid2d(LectureScene):
         with self.narrate(f"{p.n_samples:,} draws of N(0, I). "
                           "The ones inside the square light up."):
             self.play(FadeIn(outside_dots), FadeIn(inside_dots), run_time=1.5)
-            self.play(inside_dots.animate.set_fill(WHITE, 1), run_time=1)
+            self.play(inside_dots.animate.set_fill(FOREGROUND, 1), run_time=1)
             self.wait(1)
 
-        # Step 4: the map, in the pieces it is built from.
+        self.step("The map, in the pieces it is built from")
         lines_for = {
             "stretch": f"Stretch by {p.scale[0]:g} along x1 and {p.scale[1]:g} along x2: "
                        "the square's area changes.",
@@ -140,8 +143,9 @@ class CovGrid2d(LectureScene):
                 self.play(progress.animate.set_value(end), run_time=3 if len(stages) > 1 else 4)
                 self.wait(1)
 
-        # Step 5: the area is |det A|; the density is divided by it. Nothing moves any more:
-        # without updaters the grid and the draws are drawn once, not on every frame.
+        # The density is divided by it. Nothing moves any more: without updaters the grid
+        # and the draws are drawn once, not on every frame.
+        self.step("The area is |det A|")
         for mover in (grid, axes_lines, square, basis, outside_dots, inside_dots):
             mover.clear_updaters()
         new_area = MathTex(rf"\text{{area}} = |\det A| = {abs(r.det):.2f}",
@@ -169,7 +173,7 @@ class CovGrid2d(LectureScene):
         if r.det < 0:
             with self.narrate("det A is negative: the plane is flipped over. "
                               "Area scales by |det A|."):
-                self.play(Indicate(basis, color=WHITE), run_time=1.5)
+                self.play(Indicate(basis, color=FOREGROUND), run_time=1.5)
                 self.wait(1)
         with self.narrate(f"Lit draws stay inside: same mass, area x {abs(r.det):.2f}, "
                           f"so density x {r.density_scale:.2f}."):

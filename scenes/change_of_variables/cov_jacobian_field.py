@@ -12,7 +12,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from compute.expr import parse, to_latex
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ceiling, nice_ticks, tick_labels
-from scenes.theme.palette import REFERENCE, SECOND_ROUTE, TICK_SIZE, TRUTH
+from scenes.theme.palette import FOREGROUND, GRID, REFERENCE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import make_axes
 from scenes.theme.shapes import (
@@ -35,14 +35,15 @@ class CovJacobianField(LectureScene):
         r, p = self.result, self.p
         first, second = (parse(text, ("x1", "x2")) for text in p.map)
 
-        # Step 1: the map and the formula.
+        self.step("The map and the formula")
         self.open_with(
             rf"y = \big({to_latex(first)},\; {to_latex(second)}\big),\qquad "
             r"p_Y(y) = \frac{p_X(x)}{|\det J(x)|}",
             "A curved map stretches some places and squeezes others; "
             "J says by how much.", run_time=2.5)
 
-        # Step 2: axes holding both the domain and its image; grid and three small squares.
+        # Grid and three small squares.
+        self.step("Axes holding both the domain and its image")
         (x_lo, x_hi), (y_lo, y_hi) = p.x_range, p.y_range
         low = np.minimum(r.image_low, [x_lo, y_lo])
         high = np.maximum(r.image_high, [x_hi, y_hi])
@@ -71,7 +72,7 @@ class CovJacobianField(LectureScene):
                  + [np.column_stack([x_lo + t * (x_hi - x_lo), np.full_like(t, v)])
                     for v in ticks_2])
         backdrop = get_segments(REFERENCE, 1, 0.35, polyline_points(paths))
-        grid = get_segments(GREY_B, 1.5, 0.9, polyline_points(paths))
+        grid = get_segments(GRID, 1.5, 0.9, polyline_points(paths))
 
         picks = r.picked
         side = 0.13 * min(x_hi - x_lo, y_hi - y_lo)
@@ -98,13 +99,14 @@ class CovJacobianField(LectureScene):
             self.play(FadeIn(squares), FadeIn(tags), run_time=1)
             self.wait(1)
 
-        # Step 3: the map bends the grid and the squares with it.
+        self.step("The map bends the grid and the squares with it")
         with self.narrate("Apply the map: grid lines bend, "
                           "and the squares bend with them."):
             self.play(ApplyPointwiseFunction(bend, VGroup(grid, squares)), run_time=4)
             self.wait(1.5)
 
-        # Step 4: up close the map is J, a linear map: squares become parallelograms.
+        # Squares become parallelograms.
+        self.step("Up close the map is J, a linear map")
         parallelograms = VGroup()
         for ij in picks:
             corners = r.predicted_square(ij, side)
@@ -122,7 +124,7 @@ class CovJacobianField(LectureScene):
             self.play(FadeIn(panel), run_time=1.5)
             self.wait(1.5)
 
-        # Step 5: |det J| everywhere, as a heat map with a colour bar.
+        self.step("|det J| everywhere, as a heat map with a colour bar")
         size = 2.7
         aspect = (x_hi - x_lo) / (y_hi - y_lo)
         map_w, map_h = (size, size / aspect) if aspect >= 1 else (size * aspect, size)
@@ -138,7 +140,7 @@ class CovJacobianField(LectureScene):
         bar[2].next_to(bar[0], UP, buff=0.2)
         markers = VGroup()
         for n, (i, j) in enumerate(picks, start=1):
-            ring = Circle(radius=0.08, color=WHITE, stroke_width=3)
+            ring = Circle(radius=0.08, color=FOREGROUND, stroke_width=3)
             ring.move_to(heat_axes.c2p(r.x1[i], r.x2[j]))
             tag = MathTex(str(n), font_size=TICK_SIZE).next_to(ring, UR, buff=0.02)
             tag.add_background_rectangle(opacity=0.8, buff=0.04)

@@ -11,7 +11,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from scenes.change_of_variables.helpers import LEGEND_SIZE, MAX_DOTS, bin_heights, spread
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ceiling, nice_ticks, tick_labels, tick_tex
-from scenes.theme.palette import DOT_COLOR, REFERENCE, SECOND_ROUTE, TRUTH
+from scenes.theme.palette import DOT_COLOR, FOREGROUND, REFERENCE, SECOND_ROUTE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
     get_dashed_line, get_histogram, get_polyline, histogram_points, line_swatch, make_axes,
@@ -26,14 +26,14 @@ class CovLinear1d(LectureScene):
     def construct(self) -> None:
         r, p = self.result, self.p
 
-        # Step 1: the formula.
+        self.step("The formula")
         self.open_with(
             r"p_Y(y) = p_X\!\left(\frac{y-b}{a}\right)\left|\frac{dx}{dy}\right|,\qquad"
             r"\left|\frac{dx}{dy}\right| = \frac{1}{|a|}",
             "Stretch a random variable and its density must drop, "
             "so the total stays one.")
 
-        # Step 2: X, its histogram, some of its draws as dots, and p_X.
+        self.step("X, its histogram, some of its draws as dots, and p_X")
         low = min(r.x_grid[0], r.y_grid[0], r.x_hist_edges[0], r.y_hist_edges.min())
         high = max(r.x_grid[-1], r.y_grid[-1], r.x_hist_edges[-1], r.y_hist_edges.max())
         lo, hi, x_ticks = nice_ticks(low, high, 8)
@@ -67,7 +67,8 @@ class CovLinear1d(LectureScene):
             self.play(FadeIn(bars), FadeIn(dots), Create(p_x), FadeIn(p_x_label), run_time=1.5)
             self.wait(1)
 
-        # Step 3: the map, one piece at a time; every piece moves the draws and the bars.
+        # Every piece moves the draws and the bars.
+        self.step("The map, one piece at a time")
         before = get_dashed_line(axes, r.x_grid, r.density_x, num_dashes=50)
         grows = abs(p.a) > 1
         with self.narrate(f"Multiply by |a| = {abs(p.a):g}: the draws spread "
@@ -88,7 +89,8 @@ class CovLinear1d(LectureScene):
                 self.play(shift.animate.set_value(p.b), run_time=2)
                 self.wait(1)
 
-        # Step 4: the draws of Y and their summary. The draws stop moving: no more updaters.
+        # The draws stop moving: no more updaters.
+        self.step("The draws of Y and their summary")
         bars.clear_updaters()
         dots.clear_updaters()
         y_bars = get_histogram(axes, r.y_hist_edges, r.y_hist_density)
@@ -104,8 +106,8 @@ class CovLinear1d(LectureScene):
             self.play(FadeIn(panel), run_time=1.5)
             self.wait(1)
 
-        # Step 5: two routes to p_Y agree.
         # The two curves coincide: a wide yellow band with the teal dashes on top of it.
+        self.step("Two routes to p_Y agree")
         analytic = get_polyline(axes, r.y_grid, r.density_analytic, color=TRUTH, stroke_width=7)
         by_change = get_dashed_line(axes, r.y_grid, r.density_change_of_variables,
                                     color=SECOND_ROUTE, num_dashes=60)
@@ -126,9 +128,9 @@ class CovLinear1d(LectureScene):
             self.play(FadeIn(legend[2]), Create(by_change), run_time=2)
             self.wait(1.5)
 
-        # Step 6: the factor is why the peak moved.
+        self.step("The factor is why the peak moved")
         peak_x, peak_y = r.density_x.max(), r.density_analytic.max()
-        arrow = Arrow(axes.c2p(p.b, peak_x), axes.c2p(p.b, peak_y), buff=0, color=WHITE,
+        arrow = Arrow(axes.c2p(p.b, peak_x), axes.c2p(p.b, peak_y), buff=0, color=FOREGROUND,
                       stroke_width=4, max_tip_length_to_length_ratio=0.3)
         level_x = np.array([min(0, p.b) - 0.3, max(0, p.b) + 0.3])  # from p_X's peak to the arrow
         level = DashedLine(axes.c2p(level_x[0], peak_x), axes.c2p(level_x[1], peak_x),

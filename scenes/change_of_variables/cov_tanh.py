@@ -12,7 +12,7 @@ from compute.expr import parse, to_latex
 from scenes.change_of_variables.helpers import bin_heights, spread
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.layout import nice_ticks, tick_labels
-from scenes.theme.palette import DOT_COLOR, REFERENCE, SECOND_ROUTE
+from scenes.theme.palette import DOT_COLOR, FOREGROUND, REFERENCE, SECOND_ROUTE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import get_dashed_line, get_histogram, get_polyline, make_axes
 from scenes.theme.shapes import dot_cloud_points, get_dot_cloud
@@ -24,7 +24,7 @@ class CovTanh(LectureScene):
     def construct(self) -> None:
         r, p = self.result, self.p
 
-        # Step 1: the formula for a monotone g.
+        self.step("The formula for a monotone g")
         g_tex = to_latex(parse(p.transform, ("x",)), {"x": "z"})
         self.open_with(
             rf"p_Y(y) = p_Z\big(g^{{-1}}(y)\big)\left|\frac{{dg^{{-1}}}}{{dy}}\right|,"
@@ -32,7 +32,8 @@ class CovTanh(LectureScene):
             "Push Gaussian draws through a curve: where it is flat, "
             "the draws pile up.")
 
-        # Step 2: three plots sharing the y axis: g, the density of y, and |dz/dy|.
+        # G, the density of y, and |dz/dy|.
+        self.step("Three plots sharing the y axis")
         z_lo, z_hi, z_ticks = nice_ticks(r.z_samples.min(), r.z_samples.max(), 5)
         y_lo, y_hi, y_ticks = nice_ticks(r.y_samples.min(), r.y_samples.max(), 5)
         capped = r.density.max() > 2.5 * r.hist_density.max()  # a density with a spike
@@ -58,7 +59,7 @@ class CovTanh(LectureScene):
         graph_z = np.concatenate([r.z_samples[order], r.z_grid])
         graph_y = np.concatenate([r.y_samples[order], r.y_grid])
         curve = get_polyline(curve_axes, np.sort(graph_z), graph_y[np.argsort(graph_z)],
-                             color=WHITE)
+                             color=FOREGROUND)
         n_dots = min(300, len(r.z_samples))
         z_dots, y_dots, mix = r.z_samples[:n_dots], r.y_samples[:n_dots], spread(n_dots)
         on_axis = curve_axes.c2p(z_dots, y_lo + (0.02 + 0.1 * mix) * (y_hi - y_lo)).T
@@ -81,7 +82,7 @@ class CovTanh(LectureScene):
             self.play(FadeIn(dots), run_time=1)
             self.wait(1)
 
-        # Step 3: each draw goes up to the curve, then across to its value of y.
+        self.step("Each draw goes up to the curve, then across to its value of y")
         with self.narrate("Each draw rises to the curve, which gives its y..."):
             self.play(Create(density_axes), FadeIn(density_labels), run_time=1)
             self.play(travel.animate.set_value(1), run_time=2.5)
@@ -89,7 +90,7 @@ class CovTanh(LectureScene):
             self.play(travel.animate.set_value(2), run_time=2.5)
             self.wait(1)
 
-        # Step 4: the histogram of y against p_Y by change of variables.
+        self.step("The histogram of y against p_Y by change of variables")
         bars = get_histogram(density_axes, r.hist_edges, np.minimum(r.hist_density, d_hi),
                              sideways=True)
         p_y = get_dashed_line(density_axes, np.minimum(r.density, d_hi), r.y_grid,
@@ -101,8 +102,8 @@ class CovTanh(LectureScene):
             self.play(Create(p_y), run_time=2)
             self.wait(1)
 
-        # Step 5: the factor |dz/dy| = 1/|g'|, and a sweep along y.
-        factor_curve = get_polyline(factor_axes, r.jacobian_factor, r.y_grid, color=WHITE)
+        self.step("The factor |dz/dy| = 1/|g'|, and a sweep along y")
+        factor_curve = get_polyline(factor_axes, r.jacobian_factor, r.y_grid, color=FOREGROUND)
         steepest, flattest = r.steepest, r.flattest
         last = len(r.y_grid) - 1
         # Then on to the end farther from the flattest point (away from the start on a tie).
@@ -127,11 +128,11 @@ class CovTanh(LectureScene):
         rising = np.sign(r.z_grid[-1] - r.z_grid[0])
         direction = lambda: (curve_axes.c2p(1, rising / at(r.jacobian_factor))  # noqa: E731
                              - curve_axes.c2p(0, 0))
-        tangent = Line(LEFT, RIGHT, color=YELLOW, stroke_width=4)
+        tangent = Line(LEFT, RIGHT, color=TRUTH, stroke_width=4)
         tangent.add_updater(lambda m: m.put_start_and_end_on(
             *[curve_axes.c2p(at(r.z_grid), at(r.y_grid)) + s * 0.45 * normalize(direction())
               for s in (-1, 1)]))
-        markers = VGroup(*[Dot(radius=0.06, color=WHITE) for _ in range(3)])
+        markers = VGroup(*[Dot(radius=0.06, color=FOREGROUND) for _ in range(3)])
         markers.add_updater(lambda m: [
             dot.move_to(axes.c2p(x, at(r.y_grid))) for dot, axes, x in zip(
                 m, (curve_axes, density_axes, factor_axes),

@@ -11,12 +11,14 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
 from scenes.differentiation.helpers import (
-    COMPASS, SECOND_ORDER, backed, caption_number, format_number, label_tex, make_plot,
+    COMPASS, backed, caption_number, format_number, label_tex, make_plot,
     make_vector_panel, place_beside, window_curve_points,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import partial_polyline
-from scenes.theme.palette import LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH
+from scenes.theme.palette import (
+    FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ORDER, SECOND_ROUTE, TRUTH,
+)
 from scenes.theme.panel import make_header
 from scenes.theme.plots import line_swatch, make_legend
 from scenes.theme.shapes import (
@@ -52,14 +54,15 @@ class DiffJvpHvp(LectureScene):
         r, p = self.result, self.p
         f_tex = to_latex(parse(p.f, ("x", "y")))
 
-        # Step 1: f along a line through the point, to second order.
+        self.step("f along a line through the point")
         equation = (r"f(x_0+\alpha v) \approx f(x_0) + \alpha\, v^{\top}\nabla f"
                     r" + \tfrac{\alpha^2}{2}\, v^{\top} H v")
         self.open_with(equation, "Near a point, f along a direction v is almost a parabola "
                                  "in the step alpha.", run_time=2.5)
         header_bottom = make_header(self.entry.title, equation).get_bottom()[1]
 
-        # Step 2: f near the point: filled contours and contour lines, drawn to scale.
+        # Filled contours and contour lines, drawn to scale.
+        self.step("f near the point")
         formula = label_tex(rf"f(x, y) = {f_tex}", font_size=LABEL_SIZE)
         top = min(1.95, header_bottom - 0.35 - formula.height)
         side = top - MAP_BOTTOM
@@ -78,10 +81,10 @@ class DiffJvpHvp(LectureScene):
         fill = get_heat_image(r.level_bands(FILL_RESOLUTION).T[::-1], side, side)
         fill.move_to(plane.get_center()).set_opacity(FILL_OPACITY)
         segments = r.contour_segments
-        contours = get_segments(WHITE, 1.2, 0.5, segment_points(
+        contours = get_segments(FOREGROUND, 1.2, 0.5, segment_points(
             plane_window.to_screen(*segments[:, 0].T), plane_window.to_screen(*segments[:, 1].T)))
         point = plane_window.to_screen([r.point[0]], [r.point[1]])[0]
-        dot = Dot(point, radius=0.08, color=WHITE)
+        dot = Dot(point, radius=0.08, color=FOREGROUND)
         at = ", ".join(caption_number(c) for c in r.point)
         with self.narrate(f"f near x0 = ({at}): colour bands and contour lines "
                           "of equal height."):
@@ -90,7 +93,7 @@ class DiffJvpHvp(LectureScene):
             self.play(Create(contours), FadeIn(dot), run_time=1.5)
             self.wait(1)
 
-        # Step 3: the gradient, uphill and across the contour lines.
+        self.step("The gradient, uphill and across the contour lines")
         units = plane_window.units()
         panel = make_vector_panel([
             (r"\nabla f", _vector_tex(r.gradient)),
@@ -113,7 +116,7 @@ class DiffJvpHvp(LectureScene):
         if g_norm > 0:
             g_hat = gradient_screen / g_norm
             g_end = point + GRADIENT_LENGTH * side * g_hat
-            gradient_arrow = Arrow(point, g_end, buff=0, color=WHITE, stroke_width=5,
+            gradient_arrow = Arrow(point, g_end, buff=0, color=FOREGROUND, stroke_width=5,
                                    max_tip_length_to_length_ratio=0.22)
             g_label = place_beside(label_tex(r"\nabla f", font_size=LABEL_SIZE), g_end,
                                    [g_hat, *COMPASS], [slice_segment])
@@ -136,7 +139,7 @@ class DiffJvpHvp(LectureScene):
                       run_time=1.5)
             self.wait(1.5)
 
-        # Step 4: the direction v and the slice f(x0 + alpha v), walked point by point.
+        self.step("The direction v and the slice f(x0 + alpha v)")
         slice_line = get_segments(TRUTH, 3, 0.8, segment_points(path[:-1], path[1:]))
         v_arrow = Arrow(point, v_end, buff=0, color=TRUTH, stroke_width=6,
                         max_tip_length_to_length_ratio=0.2)
@@ -189,14 +192,15 @@ class DiffJvpHvp(LectureScene):
         self.freeze_movers()
         self.remove(walker)
 
-        # Step 5: first order, one JVP: the tangent line of the slice, and its gap.
+        # The tangent line of the slice, and its gap.
+        self.step("First order, one JVP")
         first_order = get_segments(SECOND_ROUTE, 4, 1.0, window_curve_points(
             window, alphas, r.f_linear, dash=0.2, gap=0.12))
         linear_gap = _gap_band(window, alphas, r.f_true, r.f_linear, SECOND_ROUTE)
         center_dot = VMobject()  # alpha = 0, the point itself, when the range holds it
         if p.alpha_range[0] <= 0 <= p.alpha_range[1]:
             center_dot = Dot(window.to_screen([0.0], window.clip_y([r.value]))[0], radius=0.07,
-                             color=WHITE)
+                             color=FOREGROUND)
         with self.narrate(f"First order, one JVP: slope v.grad f = "
                           f"{caption_number(r.directional_derivative)}. The gap is shaded."):
             self.play(Create(first_order), FadeIn(legend[1]), FadeIn(center_dot),
@@ -204,7 +208,8 @@ class DiffJvpHvp(LectureScene):
             self.play(FadeIn(linear_gap), run_time=1)
             self.wait(1.5)
 
-        # Step 6: second order, one HVP: the gap shrinks to what is left beyond alpha^2.
+        # The gap shrinks to what is left beyond alpha^2.
+        self.step("Second order, one HVP")
         second_order = get_segments(SECOND_ORDER, 4.5, 1.0, window_curve_points(
             window, alphas, r.f_quadratic, dash=0.05, gap=0.09))
         quadratic_gap = _gap_band(window, alphas, r.f_true, r.f_quadratic, SECOND_ORDER)

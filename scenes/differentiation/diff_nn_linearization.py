@@ -11,12 +11,12 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.differentiation.helpers import (
-    SECOND_ORDER, box_points, caption_number, label_tex, make_plot, square_cells_points,
+    box_points, caption_number, label_tex, make_plot, square_cells_points,
     window_curve_points,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.palette import (
-    LABEL_SIZE, REFERENCE, SAFE_X, SECOND_ROUTE, TICK_SIZE, TRUTH,
+    FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_ORDER, SECOND_ROUTE, TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import make_header, make_panel
 from scenes.theme.plots import line_swatch, make_legend
@@ -52,7 +52,7 @@ class DiffNnLinearization(LectureScene):
     def construct(self) -> None:
         r, p = self.result, self.p
 
-        # Step 1: the two products this scene computes.
+        self.step("The two products this scene computes")
         equation = (r"y(x_0+\alpha d) \approx y(x_0) + \alpha\, J d,\qquad "
                     r"H u = \nabla_\theta\big(\nabla_\theta y \cdot u\big)")
         self.open_with(equation, "Derivatives one direction at a time: J d for "
@@ -60,14 +60,14 @@ class DiffNnLinearization(LectureScene):
         header_bottom = make_header(self.entry.title, equation).get_bottom()[1]
         top = min(1.6, header_bottom - 0.6)
 
-        # Step 2: the seeded 2-4-1 tanh network, edges as thick as their weights.
+        self.step("The seeded 2-4-1 tanh network")
         diagram = self._network_diagram(top)
         with self.narrate(f"A 2-4-1 tanh network drawn with seed {p.torch_seed}: "
                           f"{r.n_parameters} weights and biases."):
             self.play(FadeIn(diagram), run_time=1.5)
             self.wait(1.5)
 
-        # Step 3: the output along x0 + alpha d against the JVP line.
+        self.step("The output along x0 + alpha d against the JVP line")
         panel = make_panel([("y(x_0)", lambda: r.output_at_x0, 4), ("J d", lambda: r.jvp, 4)])
         legend = make_legend([
             (line_swatch(TRUTH), label_tex(r"y(x_0+\alpha d)", font_size=LABEL_SIZE)),
@@ -91,7 +91,7 @@ class DiffNnLinearization(LectureScene):
         center = VMobject()  # alpha = 0, the input x0 itself, when the range holds it
         if p.alpha_range[0] <= 0 <= p.alpha_range[1]:
             center = Dot(window.to_screen([0.0], window.clip_y([r.output_at_x0]))[0],
-                         radius=0.07, color=WHITE)
+                         radius=0.07, color=FOREGROUND)
         with self.narrate("Along x0 + alpha d the output bends; the JVP line J d is its "
                           "tangent at alpha = 0."):
             self.play(Create(axes_drawn[0]), FadeIn(axes_drawn[1]), FadeIn(panel), run_time=1)
@@ -100,10 +100,11 @@ class DiffNnLinearization(LectureScene):
             self.wait(1.5)
         with self.narrate("One JVP gives the slope at x0, "
                           f"J d = {caption_number(r.jvp)}, with no Jacobian built."):
-            self.play(Indicate(VGroup(center, panel[1][1]), color=WHITE), run_time=1)
+            self.play(Indicate(VGroup(center, panel[1][1]), color=FOREGROUND), run_time=1)
             self.wait(1)
 
-        # Step 4: in weight space, a random direction u: per-tensor JVP and HVP norms.
+        # Per-tensor JVP and HVP norms.
+        self.step("In weight space, a random direction u")
         bars, bar_notes = self._norm_bars(top)
         with self.narrate("A random direction u in weight space: each "
                           "tensor's part of the JVP and of H u."):
@@ -117,7 +118,7 @@ class DiffNnLinearization(LectureScene):
             self.play(FadeIn(bar_notes[2]), run_time=1)
             self.wait(2)
 
-        # Step 5: the full Hessian against one HVP, here and for a large network.
+        self.step("The full Hessian against one HVP, here and for a large network")
         hessian, cost = self._hessian_picture(top)
         with self.narrate(f"The full Hessian holds P^2 = {r.hessian_entries} numbers; "
                           f"one H u holds P = {r.hvp_entries}."):
@@ -149,9 +150,9 @@ class DiffNnLinearization(LectureScene):
                     share = abs(w[j, i]) / largest
                     direction = (end - start) / np.linalg.norm(end - start)
                     edges.add(Line(start + NODE_RADIUS * direction, end - NODE_RADIUS * direction,
-                                   stroke_width=1 + 5 * share, color=WHITE,
+                                   stroke_width=1 + 5 * share, color=FOREGROUND,
                                    stroke_opacity=0.3 + 0.7 * share))
-        nodes = VGroup(*[Circle(NODE_RADIUS, color=WHITE, stroke_width=3).move_to(c)
+        nodes = VGroup(*[Circle(NODE_RADIUS, color=FOREGROUND, stroke_width=3).move_to(c)
                          for layer in layers for c in layer])
         labels = VGroup(
             *[label_tex(f"x_{i + 1}", font_size=LABEL_SIZE).next_to(c, LEFT,
@@ -243,13 +244,13 @@ class DiffNnLinearization(LectureScene):
         h_note = label_tex(rf"{size}\times{size} = {r.hessian_entries}",
                          font_size=LABEL_SIZE).next_to(full, DOWN, buff=0.15)
         u_x = left + grid_side + 0.45
-        u_cells = VMobject(stroke_color=WHITE, stroke_width=1.5, fill_opacity=0)
+        u_cells = VMobject(stroke_color=FOREGROUND, stroke_width=1.5, fill_opacity=0)
         u_cells.set_points(square_cells_points(
             np.array([[u_x, y, 0] for y in rows]), cell))
         equals = label_tex("=", font_size=LABEL_SIZE + 4).move_to(
             [u_x + 0.55, grid_top - grid_side / 2, 0])
         hu_x = u_x + 1.1
-        hu_cells = VMobject(fill_color=SECOND_ORDER, fill_opacity=0.8, stroke_color=WHITE,
+        hu_cells = VMobject(fill_color=SECOND_ORDER, fill_opacity=0.8, stroke_color=FOREGROUND,
                             stroke_width=1)
         hu_cells.set_points(square_cells_points(np.array([[hu_x, y, 0] for y in rows]), cell))
         u_name = label_tex("u", font_size=LABEL_SIZE + 4).next_to(u_cells, UP, buff=0.12)
@@ -272,6 +273,9 @@ class DiffNnLinearization(LectureScene):
                     font_size=LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         cost.next_to(hessian, DOWN, buff=0.35).align_to(full, LEFT)
+        room = SAFE_X - cost.get_left()[0]
+        if cost.width > room:  # a long byte count: shrink a little rather than leave the frame
+            cost.scale(room / cost.width, about_edge=LEFT)
         if cost.get_right()[0] > SAFE_X:
             cost.scale_to_fit_width(SAFE_X - cost.get_left()[0])
         return hessian, cost

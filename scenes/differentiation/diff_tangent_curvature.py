@@ -16,7 +16,7 @@ from scenes.differentiation.helpers import (
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.palette import (
-    CONCAVE, CONVEX, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH,
+    CONCAVE, CONVEX, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH,
 )
 from scenes.theme.panel import make_header, make_panel, merge_outlines
 from scenes.theme.plots import line_swatch, make_legend
@@ -64,14 +64,14 @@ class DiffTangentCurvature(LectureScene):
         r, p = self.result, self.p
         f_tex = to_latex(parse(p.f, ("x",)))
 
-        # Step 1: what the two derivatives say about f near a point.
+        self.step("What f' and f'' say near a point")
         equation = (r"f(x) \approx f(x_0) + f'(x_0)\,(x-x_0)"
                     r" + \tfrac12\, f''(x_0)\,(x-x_0)^2")
         self.open_with(equation, "Near any point, f' is the slope of f and f'' says how "
                                  "that slope bends.", run_time=2.5)
         header_bottom = make_header(self.entry.title, equation).get_bottom()[1]
 
-        # Step 2: f on top, its axes sized to the room below the header.
+        self.step("f on top")
         f_label = rf"f(x) = {f_tex}"
         label_height = MathTex(f_label, font_size=LABEL_SIZE).height  # measured, not drawn
         top = min(2.05, header_bottom - 0.35 - label_height)
@@ -102,7 +102,7 @@ class DiffTangentCurvature(LectureScene):
              label_tex(r"f'' > 0:\ \text{convex}", font_size=LABEL_SIZE)),
             (Square(0.3, stroke_width=0, fill_color=CONCAVE, fill_opacity=0.6),
              label_tex(r"f'' < 0:\ \text{concave}", font_size=LABEL_SIZE)),
-            (Circle(0.09, color=WHITE, stroke_width=3),
+            (Circle(0.09, color=FOREGROUND, stroke_width=3),
              label_tex(r"\text{inflection}", font_size=LABEL_SIZE)),
         ], buff=0.16)
         legend.move_to([PLOT_RIGHT_EDGE + 0.6, SAFE_Y - 2.25, 0], aligned_edge=UL)
@@ -112,7 +112,8 @@ class DiffTangentCurvature(LectureScene):
             self.play(Create(f_curve), FadeIn(legend[0]), run_time=1.5)
             self.wait(1)
 
-        # Step 3: f'' below, shaded by sign; the inflection points where it changes sign.
+        # The inflection points where it changes sign.
+        self.step("f'' below, shaded by its sign")
         xs, convex_part, concave_part = r.curvature_parts()
         zero_line = DashedVMobject(get_segments(REFERENCE, 2, 1.0, window_curve_points(
             h_window, np.array(p.x_range), np.zeros(2))), num_dashes=40)
@@ -136,7 +137,7 @@ class DiffTangentCurvature(LectureScene):
         points = r.inflection_points
         on_f = (r.inflection_values >= f_window.y_range[0]) & (
             r.inflection_values <= f_window.y_range[1])
-        rings = VMobject(stroke_color=WHITE, stroke_width=3, fill_opacity=0)
+        rings = VMobject(stroke_color=FOREGROUND, stroke_width=3, fill_opacity=0)
         rings.set_points(dot_cloud_points(np.vstack([
             f_window.to_screen(points[on_f], r.inflection_values[on_f]),
             h_window.to_screen(points, np.zeros(len(points)))]), 0.09))
@@ -158,7 +159,8 @@ class DiffTangentCurvature(LectureScene):
             self.play(FadeIn(rings), FadeIn(guides), FadeIn(legend[4]), run_time=1)
             self.wait(1)
 
-        # Step 4: a point sweeps along f with its tangent; the panel reads x, f, f', f''.
+        # The panel reads x, f, f', f''.
+        self.step("A point sweeps along f with its tangent")
         sweep = Sweep(len(r.sweep_x))
         units = f_window.units()
 
@@ -187,9 +189,9 @@ class DiffTangentCurvature(LectureScene):
 
         tangent = get_segments(SECOND_ROUTE, 4, 1.0, tangent_points())
         tangent.add_updater(lambda m: m.set_points(tangent_points()))
-        cursor = get_dot_cloud(cursor_points(), 0.09, WHITE, 1.0)
+        cursor = get_dot_cloud(cursor_points(), 0.09, FOREGROUND, 1.0)
         cursor.add_updater(lambda m: m.set_points(cursor_points()))
-        guide = get_segments(WHITE, 1.5, 0.35, guide_points())
+        guide = get_segments(FOREGROUND, 1.5, 0.35, guide_points())
         guide.add_updater(lambda m: m.set_points(guide_points()))
         panel = make_panel([
             ("x", lambda: state()[0], 2),
@@ -206,7 +208,7 @@ class DiffTangentCurvature(LectureScene):
         total = len(r.sweep_x) - 1
         verdict_place = [PLOT_RIGHT_EDGE + 0.6, legend.get_bottom()[1] - 0.45, 0]
         verdict = VMobject()
-        visited = get_dot_cloud(np.zeros((0, 3)), 0.06, WHITE, 0.6)
+        visited = get_dot_cloud(np.zeros((0, 3)), 0.06, FOREGROUND, 0.6)
         self.add(visited)
         marks = []
 
@@ -240,7 +242,7 @@ class DiffTangentCurvature(LectureScene):
                 self.play(FadeIn(verdict), run_time=0.4)
                 self.wait(STOP_HOLD)
 
-        # Step 5: to the end of the range, and the rule the picture shows.
+        self.step("To the end of the range, and the rule the picture shows")
         bends = len(convex) + len(concave) > 0
         with self.narrate("Where f is concave the tangent lies above it; where convex, "
                           "below it." if bends else
@@ -286,5 +288,5 @@ class DiffTangentCurvature(LectureScene):
             return ("convex", CONVEX) if curvature > 0 else ("concave", CONCAVE)
         width = r.sweep_x[-1] - r.sweep_x[0]
         if np.any(np.abs(r.inflection_points - x0) <= 1e-6 * width):
-            return "an inflection point", WHITE
-        return "no curvature here", WHITE
+            return "an inflection point", FOREGROUND
+        return "no curvature here", FOREGROUND

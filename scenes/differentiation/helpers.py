@@ -11,32 +11,29 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from manim import (
-    DL, DOWN, GREY, LEFT, PINK, RIGHT, UP, UR, WHITE, BackgroundRectangle, MathTex, Mobject,
-    ParsableManimColor, VGroup, VMobject,
+    DL, DOWN, LEFT, RIGHT, UP, UR, BackgroundRectangle, MathTex, Mobject, ParsableManimColor,
+    VGroup, VMobject,
 )
 
 from scenes.theme.layout import distinct_labels, nice_ticks
-from scenes.theme.palette import LABEL_SIZE, SAFE_X, SAFE_Y, TICK_SIZE
+from scenes.theme.palette import (
+    AXIS, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TICK_SIZE,
+)
 from scenes.theme.panel import merge_outlines
 from scenes.theme.plots import PlotAxes
 from scenes.theme.shapes import clip_segments, get_segments, segment_points
 
 __all__ = [
-    "COMPASS", "SECOND_ORDER", "Window", "backed", "box_points", "caption_number",
+    "COMPASS", "Window", "backed", "box_points", "caption_number",
     "dashed_points", "format_number", "label_tex", "make_plot", "make_vector_panel",
     "place_beside", "scaled_row", "square_cells_points", "window_curve_points",
 ]
-
-SECOND_ORDER = PINK
-"""The second-order (curvature) route: the quadratic Taylor curve and the HVP bars. The
-first-order one (tangent, JVP line, JVP bars) is SECOND_ROUTE, teal. No palette colour
-means "second-order approximation"; this one is far from TRUTH yellow and from teal."""
 
 PANEL_ROW_STEP = 0.48  # as scenes.theme.panel.make_panel
 PANEL_WIDTH = 3.6
 
 
-def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor = WHITE
+def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor = FOREGROUND
               ) -> VMobject:
     """A static MathTex label as one merged outline: a fade, a copy or a frame handles one
     path instead of a glyph tree."""
@@ -217,7 +214,7 @@ def make_plot(x_limits: Sequence[float], y_limits: Sequence[float], x_label: str
     _, _, x_ticks_at = nice_ticks(x_low, x_high, 5)
     x_ticks_at = [t for t in x_ticks_at if x_low <= t <= x_high]
     axes = PlotAxes([x_low, x_high], [y_low, y_high], x_length=width, y_length=height,
-                    tips=False, axis_config={"color": GREY, "stroke_width": 2,
+                    tips=False, axis_config={"color": AXIS, "stroke_width": 2,
                                              "include_ticks": False})
     axes.move_to([left + width / 2, top - height / 2, 0])
     labels = VGroup()
@@ -239,7 +236,7 @@ def make_plot(x_limits: Sequence[float], y_limits: Sequence[float], x_label: str
     y_name.next_to(axes.c2p(x_low, y_high), UP, buff=0.12).align_to(axes, LEFT)
     labels.add(y_name)
     corner = axes.c2p(x_low, y_low)
-    lines = get_segments(GREY, 2, 1.0, segment_points(
+    lines = get_segments(AXIS, 2, 1.0, segment_points(
         np.array([corner, corner]), np.array([axes.c2p(x_high, y_low), axes.c2p(x_low, y_high)])))
     drawn = VGroup(lines, merge_outlines(labels))
     return axes, drawn, Window(axes, (x_low, x_high), (y_low, y_high))

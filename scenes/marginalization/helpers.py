@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    BLUE_A, BLUE_E, DOWN, GREY, LEFT, RIGHT, UP, UR, WHITE, ImageMobject, MathTex, Rectangle,
-    VGroup, VMobject, config, interpolate_color,
+    DOWN, LEFT, RIGHT, UP, UR, ImageMobject, MathTex, Rectangle, VGroup, VMobject, config,
+    interpolate_color,
 )
 
 from scenes.theme.layout import distinct_labels, nice_ticks, partial_polyline, tick_tex
-from scenes.theme.palette import LABEL_SIZE, TICK_SIZE
+from scenes.theme.palette import AXIS, FOREGROUND, LABEL_SIZE, SAMPLE_HIGH, SAMPLE_LOW, TICK_SIZE
 from scenes.theme.panel import merge_outlines
 from scenes.theme.plots import PlotAxes
 from scenes.theme.shapes import clip_segments, get_heat_image, segment_points
@@ -41,14 +41,14 @@ Z_RAMP_LEVELS = 8
 
 VIEW_HEAT = (3.4, 2.8)  # a joint beside its marginals: the heat map's width, height
 VIEW_BELOW_H, VIEW_SIDE_W, VIEW_GAP = 1.45, 1.45, 0.3  # p(x) under it, p(z) beside it
-CONTOUR_COLOR = WHITE
+CONTOUR_COLOR = FOREGROUND
 
 
 def plot_axes(x_range: Sequence[float], y_range: Sequence[float], corner: np.ndarray,
               width: float, height: float) -> PlotAxes:
     """Axes without ticks (labels are placed by hand) with their lower-left at ``corner``."""
     axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
-                    axis_config={"color": GREY, "stroke_width": 2, "include_ticks": False})
+                    axis_config={"color": AXIS, "stroke_width": 2, "include_ticks": False})
     return axes.move_to(corner + np.array([width / 2, height / 2, 0]))
 
 
@@ -190,7 +190,8 @@ def z_levels(z: np.ndarray, low: float, high: float, levels: int = Z_RAMP_LEVELS
 
 def z_ramp_colors(levels: int = Z_RAMP_LEVELS) -> list:
     """Draws coloured by z stay in the samples' blue: dark (low z) to light (high z)."""
-    return [interpolate_color(BLUE_E, BLUE_A, i / max(levels - 1, 1)) for i in range(levels)]
+    return [interpolate_color(SAMPLE_LOW, SAMPLE_HIGH, i / max(levels - 1, 1))
+            for i in range(levels)]
 
 
 # --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from scenes.marginalization.helpers import (
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ticks, tick_tex
-from scenes.theme.palette import LABEL_SIZE, SECOND_ROUTE, TICK_SIZE, TRUTH
+from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel, merge_outlines
 from scenes.theme.plots import line_swatch, make_legend
 from scenes.theme.shapes import clip_segments, get_dot_cloud, segment_points
@@ -23,7 +23,7 @@ from scenes.theme.shapes import clip_segments, get_dot_cloud, segment_points
 __all__ = ["MargConditionals"]
 
 HEAT_CORNER, HEAT_W, HEAT_H = np.array([-5.65, -3.0, 0.0]), 5.1, 4.6  # the joint
-SLICES_CORNER, SLICES_W, SLICES_H = np.array([1.3, -3.0, 0.0]), 4.8, 3.0  # p(x | z) vs x
+SLICES_CORNER, SLICES_W, SLICES_H = np.array([1.3, -3.0, 0.0]), 4.6, 3.0  # p(x | z) vs x
 RAMP_W = 0.16  # the colour ramp of z, beside the joint
 SLICE_SECONDS = 6.0  # the slices landing on the right, all of them
 
@@ -35,14 +35,14 @@ class MargConditionals(LectureScene):
         order = np.argsort(r.z_values, kind="stable")  # slices bottom to top
         peak = 1.0 / (np.sqrt(2.0 * np.pi) * r.conditional_std)  # of every p(x | z)
 
-        # Step 1: the conditional, as a ratio and in closed form.
+        self.step("The conditional, as a ratio and in closed form")
         self.open_with(
             r"p(x\mid z) = \frac{p(x,z)}{p(z)} = \mathcal{N}\big(\mu_x + "
             r"\Sigma_{xz}/\Sigma_{zz}\,(z-\mu_z),\ "
             r"\Sigma_{xx} - \Sigma_{xz}^2/\Sigma_{zz}\big)",
             "Slice the joint at fixed z and rescale it.", run_time=1.5)
 
-        # Step 2: the joint, and the lines of fixed z where it is cut.
+        self.step("The joint, and the lines of fixed z where it is cut")
         heat = plot_axes((x0, x1), (z0, z1), HEAT_CORNER, HEAT_W, HEAT_H)
         image = get_joint_image(r.joint_density, heat, (x0, x1), (z0, z1))
         z_name = MathTex("z", font_size=LABEL_SIZE).next_to(heat.c2p(x0, z1), UP, buff=0.12)
@@ -52,7 +52,7 @@ class MargConditionals(LectureScene):
         frame = merge_outlines(VGroup(tick_column(heat, range_ticks(z0, z1, 5), x0),
                                       tick_row(heat, range_ticks(x0, x1, 4), z0), z_name, x_name))
         line_ends = np.array([[heat.c2p(x0, z), heat.c2p(x1, z)] for z in r.z_values])
-        cut_lines = VMobject(stroke_color=WHITE, stroke_width=1.5, stroke_opacity=0.6)
+        cut_lines = VMobject(stroke_color=FOREGROUND, stroke_width=1.5, stroke_opacity=0.6)
         cut_lines.set_points(np.concatenate([dashed_points(ends, 0.06, 0.08)
                                              for ends in line_ends]))
         count = len(r.z_values)
@@ -64,7 +64,8 @@ class MargConditionals(LectureScene):
             self.play(Create(cut_lines), run_time=1)
             self.wait(1)
 
-        # Step 3: along each line the joint is a bump: p(x, z) rises out of the plane.
+        # P(x, z) rises out of the plane.
+        self.step("Along each line the joint is a bump")
         rise, norm = ValueTracker(0.0), ValueTracker(0.0)
         normalised = r.conditional_pdf_numerical / peak
 
@@ -76,7 +77,7 @@ class MargConditionals(LectureScene):
 
         raw = VGroup()
         for k in range(count):
-            curve = VMobject(stroke_color=WHITE, stroke_width=3, fill_opacity=0)
+            curve = VMobject(stroke_color=FOREGROUND, stroke_width=3, fill_opacity=0)
             curve.add_updater(lambda m, k=k: m.set_points_as_corners(slice_points(k)))
             curve.update()
             raw.add(curve)
@@ -88,7 +89,8 @@ class MargConditionals(LectureScene):
             self.play(rise.animate.set_value(1.0), run_time=2.2)
             self.wait(1)
 
-        # Step 4: divide each slice by its area, p(z): every slice becomes the same normal.
+        # Every slice becomes the same normal.
+        self.step("Divide each slice by its area, p(z)")
         def on_joint(values: np.ndarray, k: int) -> np.ndarray:
             return heat.c2p(r.x, r.z_values[k] + r.slice_height * values / peak).T
 
@@ -107,7 +109,7 @@ class MargConditionals(LectureScene):
             self.play(FadeOut(raw), FadeIn(exact_joint), FadeIn(grid_joint), run_time=1.2)
             self.wait(1)
 
-        # Step 5: one slice after another on common axes, with its numbers.
+        self.step("One slice after another on common axes, with its numbers")
         top = 1.15 * max(peak, r.conditional_pdf_numerical.max())
         tick = max(t for t in nice_ticks(0, top, 3)[2] if t <= top)
         slices = plot_axes((x0, x1), (0, top), SLICES_CORNER, SLICES_W, SLICES_H)
@@ -143,7 +145,7 @@ class MargConditionals(LectureScene):
             (r"\mathrm{Var}[x\mid z]", lambda: r.conditional_variance,
              places_for(r.conditional_variance, 5, 5)),
         ])
-        marker = Dot(radius=0.07, color=WHITE)
+        marker = Dot(radius=0.07, color=FOREGROUND)
         marker.add_updater(lambda m: m.move_to(heat.c2p(
             r.conditional_means[int(shown.get_value())], r.z_values[int(shown.get_value())])))
         marker.update()
@@ -159,7 +161,7 @@ class MargConditionals(LectureScene):
             self.wait(1)
         self.freeze_movers()
 
-        # Step 6: the peaks sit on the ridge E[x | z], a straight line.
+        self.step("The peaks sit on the ridge E[x | z], a straight line")
         ridge_ends = np.array([heat.c2p(r.ridge_x[0], r.z[0]), heat.c2p(r.ridge_x[-1], r.z[-1])])
         starts, ends = clip_segments(ridge_ends[:1], ridge_ends[1:], heat.c2p(x0, z0)[:2],
                                      heat.c2p(x1, z1)[:2])
@@ -176,7 +178,7 @@ class MargConditionals(LectureScene):
             self.play(Create(ridge), FadeIn(ridge_name), run_time=2)
             self.wait(1.5)
 
-        # Step 7: draws from the joint, coloured by z, scatter around the ridge.
+        self.step("Draws from the joint, coloured by z, scatter around the ridge")
         colors = z_ramp_colors()
         levels = z_levels(r.samples[:, 1], z0, z1, len(colors))
         inside = ((r.samples[:, 0] >= x0) & (r.samples[:, 0] <= x1)
@@ -203,5 +205,5 @@ class MargConditionals(LectureScene):
         with self.narrate("Near any z they scatter around the ridge, "
                           f"with variance {r.conditional_variance:.5f}."):
             self.bring_to_front(ridge)  # over the draws, however many
-            self.play(Indicate(ridge, color=WHITE, scale_factor=1.0), run_time=1.5)
+            self.play(Indicate(ridge, color=FOREGROUND, scale_factor=1.0), run_time=1.5)
             self.wait(2)

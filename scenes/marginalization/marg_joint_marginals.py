@@ -14,7 +14,7 @@ from scenes.marginalization.helpers import (
     get_cover, get_dashed_curve, make_joint_view, places_for,
 )
 from scenes.theme.base import LectureScene, Sweep
-from scenes.theme.palette import SECOND_ROUTE, TICK_SIZE, TRUTH
+from scenes.theme.palette import FOREGROUND, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import PlotAxes, line_swatch, make_legend
 
@@ -45,7 +45,7 @@ def get_shadow_layers(axes: PlotAxes, along: np.ndarray, values: np.ndarray, swe
 def get_cursor(view: JointView, sweep: Sweep, along: np.ndarray, values: np.ndarray,
                vertical: bool) -> Line:
     """A line across the joint at the sweep's head, on to the marginal's height there."""
-    line = Line(ORIGIN, RIGHT, color=WHITE, stroke_width=2.5)
+    line = Line(ORIGIN, RIGHT, color=FOREGROUND, stroke_width=2.5)
     x0, z1 = view.x_range[0], view.z_range[1]
 
     def follow(m: Line) -> None:
@@ -68,11 +68,11 @@ class MargJointMarginals(LectureScene):
                 density_top(r.marginal_z_analytic, r.marginal_z_numerical,
                             r.other_marginal_z_numerical))
 
-        # Step 1: the integral.
+        self.step("The integral")
         self.open_with(r"p(x) = \int p(x, z)\,dz \qquad p(z) = \int p(x, z)\,dx",
                        "Integrate one variable away: what is left?", run_time=1.5)
 
-        # Step 2: the joint as a heat map, and its contour ellipses.
+        self.step("The joint as a heat map, and its contour ellipses")
         view = make_joint_view(r, r.joint_density, r.contour_ellipses, FIRST_CORNER, tops)
         masses = ", ".join(f"{100 * m:.0f}\\%" for m in r.contour_mass)
         legend = make_legend([
@@ -96,7 +96,8 @@ class MargJointMarginals(LectureScene):
             self.play(Create(view.contours), FadeIn(legend[0]), run_time=2)
             self.wait(1)
 
-        # Step 3: the mass falls onto the x axis, column by column: p(x) = sum over z.
+        # P(x) = sum over z.
+        self.step("The mass falls onto the x axis, column by column")
         density = places_for(max(r.marginal_x_analytic.max(), r.marginal_z_analytic.max()), 4, 4)
         sweep_x = Sweep(len(r.x))
         layers_x = get_shadow_layers(view.below, r.x, r.marginal_x_numerical, sweep_x, False)
@@ -123,7 +124,8 @@ class MargJointMarginals(LectureScene):
         self.play(FadeOut(cursor_x), run_time=0.5)
         self.wait(1)
 
-        # Step 4: the same along the other axis: p(z) = sum over x, row by row.
+        # P(z) = sum over x, row by row.
+        self.step("The same along the other axis")
         sweep_z = Sweep(len(r.z))
         layers_z = get_shadow_layers(view.side, r.z, r.marginal_z_numerical, sweep_z, True)
         cursor_z = get_cursor(view, sweep_z, r.z, r.marginal_z_numerical, vertical=False)
@@ -148,7 +150,7 @@ class MargJointMarginals(LectureScene):
         self.play(FadeOut(cursor_z), run_time=0.5)
         self.wait(1)
 
-        # Step 5: the closed forms lie under the sums.
+        self.step("The closed forms lie under the sums")
         def formula(axes: PlotAxes, along: np.ndarray, values: np.ndarray,
                     sideways: bool) -> VMobject:
             curve = VMobject(stroke_color=TRUTH, stroke_width=7, fill_opacity=0)
@@ -173,7 +175,7 @@ class MargJointMarginals(LectureScene):
             self.play(FadeIn(panel_gap), run_time=1)
             self.wait(2)
 
-        # Step 6: another joint, another correlation, the very same shadows.
+        self.step("Another joint, another correlation, the very same shadows")
         other = make_joint_view(r, r.other_joint_density, r.other_contour_ellipses,
                                 FIRST_CORNER + SECOND_SHIFT, tops)
         copies_x = get_dashed_curve(curve_points(other.below, r.x, r.other_marginal_x_numerical),
@@ -210,6 +212,6 @@ class MargJointMarginals(LectureScene):
         with self.narrate("The marginals alone cannot tell you "
                           "how x and z vary together."):
             self.bring_to_front(view.contours, other.contours)  # the images stay still
-            self.play(Indicate(other.contours, color=WHITE), Indicate(view.contours, color=WHITE),
-                      run_time=1.5)
+            self.play(Indicate(other.contours, color=FOREGROUND),
+                      Indicate(view.contours, color=FOREGROUND), run_time=1.5)
             self.wait(2)

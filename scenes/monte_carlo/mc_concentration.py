@@ -24,7 +24,7 @@ class McConcentration(LectureScene):
         log_n = np.log10(r.n)
         sweep = Sweep(len(r.n))
 
-        # Step 1: the two inequalities.
+        self.step("The two inequalities")
         source = "uniform on [0, 1]" if p.distribution == "uniform" else f"Bernoulli({p.p:g})"
         self.open_with(
             r"P(|\bar X_N-\mu|\ge\varepsilon) \le \frac{\sigma^2}{N\varepsilon^2}"
@@ -32,7 +32,7 @@ class McConcentration(LectureScene):
             f"Repeat the experiment {p.trials:,} times, each with draws "
             f"{source}.", run_time=2.5)
 
-        # Step 2: where the sample means land, and how often they miss by eps.
+        self.step("Where the sample means land, and how often they miss by eps")
         edges = r.hist_edges
         peak = nice_ceiling(r.hist_fraction.max())
         left, left_labels = make_axes(
@@ -71,7 +71,7 @@ class McConcentration(LectureScene):
                       FadeIn(panel), run_time=2)
             self.wait(1)
 
-        # Step 3: the bounds, known before any sampling.
+        self.step("The bounds, known before any sampling")
         chebyshev = get_polyline(right, log_n, r.chebyshev_bound, color=TRUTH)
         hoeffding = DashedVMobject(get_polyline(right, log_n, r.hoeffding_bound, color=SECOND_ROUTE),
                                    num_dashes=50)
@@ -86,7 +86,7 @@ class McConcentration(LectureScene):
             self.play(Create(hoeffding), FadeIn(names[1]), run_time=1.5)
             self.wait(0.5)
 
-        # Step 4: the observed frequency, checkpoint by checkpoint.
+        self.step("The observed frequency, checkpoint by checkpoint")
         observed = always_redraw(lambda: get_polyline(right, log_n, r.empirical_prob,
                                                       sweep.position))
         self.add(observed)

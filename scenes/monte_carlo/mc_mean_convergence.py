@@ -25,12 +25,12 @@ class McMeanConvergence(LectureScene):
         log_n = np.log10(r.n)
         sweep = Sweep(len(r.n))
 
-        # Step 1: the question.
+        self.step("The question")
         self.open_with(
             r"\bar X_N = \frac{1}{N}\sum_{i=1}^{N} X_i \;\longrightarrow\; \mu",
             "Average a stream of random draws and the result homes in on the mean.")
 
-        # Step 2: two plots, the estimate and the width of its error band.
+        self.step("The estimate and the width of its band")
         lo_n, hi_n = log_range(r.n)
         spread = nice_ceiling(np.max(np.abs(r.mean - p.mu) + r.ci_half_width))
         left, left_labels = checkpoint_axes(
@@ -55,7 +55,7 @@ class McMeanConvergence(LectureScene):
             self.play(Create(truth), FadeIn(truth_label), FadeIn(panel), run_time=1)
             self.wait(0.5)
 
-        # Step 3: the sweep over checkpoints.
+        self.step("The sweep over checkpoints")
         band = always_redraw(lambda: get_band(left, log_n, r.mean - r.ci_half_width,
                                               r.mean + r.ci_half_width, sweep.position))
         mean_line = always_redraw(lambda: get_polyline(left, log_n, r.mean, sweep.position))
@@ -67,7 +67,7 @@ class McMeanConvergence(LectureScene):
                           12)
         self.wait(1)
 
-        # Step 4: the rate.
+        self.step("The rate")
         reference = get_dashed_line(right, log_n, np.log10(r.reference_line))
         slope = MathTex(r"\propto 1/\sqrt{N}", color=REFERENCE, font_size=TICK_SIZE + 4)
         third = len(log_n) // 3

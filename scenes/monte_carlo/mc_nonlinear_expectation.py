@@ -27,12 +27,12 @@ class McNonlinearExpectation(LectureScene):
         sweep = Sweep(len(r.n))
         f_tex = to_latex(parse(p.f, ("x",)))
 
-        # Step 1: the estimator.
+        self.step("The estimator")
         self.open_with(
             rf"\mathbb{{E}}[f(X)] \approx \frac{{1}}{{N}}\sum_{{i=1}}^{{N}} f(x_i),\quad f(x) = {f_tex}",
             "The same averaging works for any function of a random draw.")
 
-        # Step 2: estimate against the quadrature value, and the error on log-log axes.
+        self.step("The estimate against quadrature, the error on log axes")
         lo_n, hi_n = log_range(r.n)
         spread = nice_ceiling(np.max(r.abs_error))
         top, bottom = r.true_value + spread, r.true_value - spread
@@ -61,7 +61,7 @@ class McNonlinearExpectation(LectureScene):
             self.play(Create(truth), FadeIn(truth_label), FadeIn(panel), run_time=1)
             self.wait(0.5)
 
-        # Step 3: one stream of draws, estimate and error side by side.
+        self.step("One stream of draws, estimate and error side by side")
         estimate = always_redraw(lambda: get_polyline(left, log_n, r.estimate, sweep.position))
         error = always_redraw(lambda: get_polyline(right, log_n, shown_error, sweep.position,
                                                    stroke_width=2))
@@ -71,7 +71,7 @@ class McNonlinearExpectation(LectureScene):
                           12)
         self.wait(1)
 
-        # Step 4: the trend line.
+        self.step("The trend line")
         reference = get_dashed_line(right, log_n, np.log10(r.reference_line))
         slope = MathTex(r"\propto 1/\sqrt{N}", color=REFERENCE, font_size=TICK_SIZE + 4)
         slope.move_to(right.c2p(hi_n, hi_e), aligned_edge=UR).shift(0.3 * DOWN)

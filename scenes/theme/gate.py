@@ -67,6 +67,7 @@ def describe(mobject: Mobject) -> str:
 @dataclass(frozen=True)
 class _Seen:
     mobject: Mobject
+    name: str
     low: np.ndarray  # lower-left corner (x, y)
     high: np.ndarray  # upper-right corner
 
@@ -85,13 +86,13 @@ def problems(mobjects: list[Mobject]) -> list[str]:
         opacity = _opacity(mobject)
         if opacity < VISIBLE:
             continue
-        low, high = mobject.get_corner(DL)[:2], mobject.get_corner(UR)[:2]
-        seen.append(_Seen(mobject, low, high))
-        if low[0] < -SAFE_X - 1e-6 or low[1] < -SAFE_Y - 1e-6 or \
-                high[0] > SAFE_X + 1e-6 or high[1] > SAFE_Y + 1e-6:
-            found.append(f"{describe(mobject)} leaves the safe area: it spans x "
-                         f"{low[0]:.2f}..{high[0]:.2f}, y {low[1]:.2f}..{high[1]:.2f}; allowed "
-                         f"x +-{SAFE_X:.2f}, y +-{SAFE_Y:.2f}")
+        for name, low, high in _parts(mobject):
+            seen.append(_Seen(mobject, name, low, high))
+            if low[0] < -SAFE_X - 1e-6 or low[1] < -SAFE_Y - 1e-6 or \
+                    high[0] > SAFE_X + 1e-6 or high[1] > SAFE_Y + 1e-6:
+                found.append(f"{name} leaves the safe area: it spans x {low[0]:.2f}.."
+                             f"{high[0]:.2f}, y {low[1]:.2f}..{high[1]:.2f}; allowed x "
+                             f"+-{SAFE_X:.2f}, y +-{SAFE_Y:.2f}")
         color = ManimColor(mobject.get_fill_color()).to_rgb()
         shown = opacity * color + (1 - opacity) * background
         ratio = contrast_ratio(shown, background)
@@ -101,5 +102,16 @@ def problems(mobjects: list[Mobject]) -> list[str]:
     for a, b in itertools.combinations(seen, 2):
         shared = np.minimum(a.high, b.high) - np.maximum(a.low, b.low)
         if shared[0] > OVERLAP and shared[1] > OVERLAP:
-            found.append(f"{describe(a.mobject)} overlaps {describe(b.mobject)}")
+            found.append(f"{a.name} overlaps {b.name}")
     return found
+
+
+def _parts(mobject: Mobject) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(description, lower-left, upper-right) of each text a viewer reads in ``mobject``:
+    itself, or each text a merged outline was made of (``text_parts``)."""
+    low, high = mobject.get_corner(DL)[:2], mobject.get_corner(UR)[:2]
+    parts = getattr(mobject, "text_parts", None)
+    if not parts:
+        return [(describe(mobject), low, high)]
+    size = high - low
+    return [(f"label {text!r}", low + a * size, low + b * size) for text, a, b in parts]

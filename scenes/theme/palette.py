@@ -14,13 +14,14 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
-from manim import VMobject, config
+from manim import ManimColor, VMobject, config
 
 __all__ = [
     "ACTIVE", "AXIS", "BACKGROUND", "BAND_OPACITY", "CONCAVE", "CONVEX", "DOT_COLOR",
     "EQUATION_SIZE", "FIRST_AXIS", "FOREGROUND", "GRID", "LABEL_SIZE", "PALETTES", "PLOT_HEIGHT",
     "PLOT_LEFT", "PLOT_RIGHT", "PLOT_WIDTH", "Palette", "REFERENCE", "SAFE_X", "SAFE_Y", "SAMPLE",
-    "SECOND_AXIS", "SECOND_ROUTE", "THEME_VARIABLE", "TICK_SIZE", "TITLE_SIZE", "TRUTH",
+    "SAMPLE_HIGH", "SAMPLE_LOW", "SECOND_AXIS", "SECOND_ORDER", "SECOND_ROUTE", "THEME_VARIABLE",
+    "TICK_SIZE", "TITLE_SIZE", "TRUTH",
 ]
 
 THEME_VARIABLE = "LECTURE_THEME"
@@ -40,6 +41,9 @@ class Palette:
     concave: str  # negative curvature
     first_axis: str  # first singular direction, first principal axis
     second_axis: str  # second one
+    second_order: str  # a second-order (curvature) approximation, beside the first-order one
+    sample_low: str  # samples coloured by a value: the ramp from the lowest value...
+    sample_high: str  # ...to the highest, both shades of the sample colour
     grid: str  # grid lines of a plane
     axis: str  # the lines of plot axes
     band_opacity: float  # uncertainty bands, in the sample colour
@@ -49,12 +53,14 @@ PALETTES = {
     "dark": Palette("dark", background="#000000", foreground="#FFFFFF", sample="#58C4DD",
                     dot="#9CDCEB", truth="#F7D96F", second_route="#5CD0B3",
                     reference="#888888", convex="#58C4DD", concave="#FC6255",
-                    first_axis="#FF862F", second_axis="#9A72AC", grid="#BBBBBB",
+                    first_axis="#FF862F", second_axis="#9A72AC", second_order="#D147BD",
+                    sample_low="#236B8E", sample_high="#C7E9F1", grid="#BBBBBB",
                     axis="#888888", band_opacity=0.25),
     "light": Palette("light", background="#FFFFFF", foreground="#1A1A1A", sample="#1565C0",
-                     dot="#4A7FC0", truth="#8A6100", second_route="#00796B",
+                     dot="#3D71B5", truth="#8A6100", second_route="#00796B",
                      reference="#5F6368", convex="#1565C0", concave="#C62828",
-                     first_axis="#B45309", second_axis="#6A1B9A", grid="#8C8C8C",
+                     first_axis="#B45309", second_axis="#6A1B9A", second_order="#AD1457",
+                     sample_low="#0D3C78", sample_high="#7FA9DC", grid="#8C8C8C",
                      axis="#5F6368", band_opacity=0.2),
 }
 ACTIVE = PALETTES[os.environ.get(THEME_VARIABLE, "") or "dark"]
@@ -64,13 +70,17 @@ config.background_color = ACTIVE.background
 if ACTIVE.foreground != "#FFFFFF":
     VMobject.set_default(color=ACTIVE.foreground)
 
-BACKGROUND, FOREGROUND = ACTIVE.background, ACTIVE.foreground
-SAMPLE, DOT_COLOR, TRUTH = ACTIVE.sample, ACTIVE.dot, ACTIVE.truth
-SECOND_ROUTE, REFERENCE = ACTIVE.second_route, ACTIVE.reference
+_COLOUR = {name: ManimColor(value) for name, value in vars(ACTIVE).items()
+           if isinstance(value, str) and value.startswith("#")}
+BACKGROUND, FOREGROUND = _COLOUR["background"], _COLOUR["foreground"]
+SAMPLE, DOT_COLOR, TRUTH = _COLOUR["sample"], _COLOUR["dot"], _COLOUR["truth"]
+SECOND_ROUTE, REFERENCE = _COLOUR["second_route"], _COLOUR["reference"]
 BAND_OPACITY = ACTIVE.band_opacity
-CONVEX, CONCAVE = ACTIVE.convex, ACTIVE.concave
-FIRST_AXIS, SECOND_AXIS = ACTIVE.first_axis, ACTIVE.second_axis
-GRID, AXIS = ACTIVE.grid, ACTIVE.axis
+CONVEX, CONCAVE = _COLOUR["convex"], _COLOUR["concave"]
+FIRST_AXIS, SECOND_AXIS = _COLOUR["first_axis"], _COLOUR["second_axis"]
+SECOND_ORDER = _COLOUR["second_order"]
+SAMPLE_LOW, SAMPLE_HIGH = _COLOUR["sample_low"], _COLOUR["sample_high"]
+GRID, AXIS = _COLOUR["grid"], _COLOUR["axis"]
 
 TITLE_SIZE = 36
 EQUATION_SIZE = 34

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import BOLD, DOWN, LEFT, RIGHT, UL, MathTex, Text, VGroup, VMobject
+from manim import BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, MathTex, Text, VGroup, VMobject
 
 from scenes.theme.palette import (
     EQUATION_SIZE, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE,
@@ -100,9 +100,26 @@ def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
 
 
 def merge_outlines(group: VMobject) -> VMobject:
-    """One VMobject with every outline of a (single-coloured) group, e.g. a text label."""
+    """One VMobject with every outline of a (single-coloured) group, e.g. a text label.
+
+    The texts it was made of are remembered as ``text_parts`` (what each said and where it
+    lay, as fractions of the merged box, so they follow the merged mobject when it moves):
+    the layout gate checks each of them as the text a viewer reads.
+    """
     members = [m for m in group.family_members_with_points()]
     merged = VMobject(fill_color=members[0].get_fill_color(), fill_opacity=1, stroke_width=0)
     merged.set_points(np.concatenate([m.points for m in members]))
-    merged.is_text = any(isinstance(m, (Text, MathTex)) for m in group.get_family())
+    low, size = merged.get_corner(DL)[:2], np.maximum(merged.get_corner(UR)[:2]
+                                                       - merged.get_corner(DL)[:2], 1e-9)
+    merged.text_parts = [
+        (getattr(t, "original_text", None) or getattr(t, "tex_string", ""),
+         (t.get_corner(DL)[:2] - low) / size, (t.get_corner(UR)[:2] - low) / size)
+        for t in _texts(group)]
+    merged.is_text = bool(merged.text_parts)
     return merged
+
+
+def _texts(mobject: VMobject) -> list[VMobject]:
+    if isinstance(mobject, (Text, MathTex)):
+        return [mobject]
+    return [t for sub in mobject.submobjects for t in _texts(sub)]

@@ -15,8 +15,8 @@ from scenes.theme.gate import MIN_CONTRAST, contrast_ratio
 from scenes.theme.palette import PALETTES
 from tests.lecture.rendering import ROOT
 
-TEXT_COLOURS = ("foreground", "sample", "truth", "second_route", "reference", "convex",
-                "concave", "first_axis", "second_axis")
+TEXT_COLOURS = ("foreground", "sample", "dot", "truth", "second_route", "reference", "convex",
+                "concave", "first_axis", "second_axis", "second_order")
 
 
 @pytest.mark.parametrize("theme", sorted(PALETTES))
@@ -45,7 +45,7 @@ def test_the_two_palettes_give_each_meaning_its_own_colour():
     for palette in PALETTES.values():
         meanings = [getattr(palette, name) for name in
                     ("sample", "truth", "second_route", "reference", "concave", "first_axis",
-                     "second_axis")]
+                     "second_axis", "second_order")]
         assert len(set(meanings)) == len(meanings)
     dark, light = PALETTES["dark"], PALETTES["light"]
     assert np.allclose(ManimColor(dark.background).to_rgb(), 0)
