@@ -145,9 +145,9 @@ SCENES: tuple[SceneEntry, ...] = (
                "A curved map bends the grid; up close it is J, and |det J| over the domain "
                "is drawn as a heat map.",
                cov.JacobianFieldParams),
-    SceneEntry("la_svd_ellipse", 8, "linear_algebra", "The SVD: rotate, stretch, rotate",
-               "The unit circle becomes an ellipse under A in three moves, V^T, Sigma and U; "
-               "the semi-axes are the singular values.",
+    SceneEntry("la_svd_ellipse", 8, "linear_algebra", "The SVD: turn, stretch, turn",
+               "The unit circle becomes an ellipse under A in three moves, V^T, Sigma and U "
+               "(a turn may be a flip); the semi-axes are the singular values.",
                la.SVDEllipseParams),
     SceneEntry("la_condition_gallery", 9, "linear_algebra",
                "Condition numbers: a gallery of ellipses",

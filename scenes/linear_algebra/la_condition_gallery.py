@@ -15,7 +15,7 @@ from scenes.linear_algebra.helpers import (
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ceiling, tick_tex
 from scenes.theme.palette import (
-    FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, TICK_SIZE, TRUTH,
+    AXIS, FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import merge_outlines
 from scenes.theme.plots import PlotAxes, bar_points, line_swatch, make_legend
@@ -39,13 +39,14 @@ class LaConditionGallery(LectureScene):
         start = (LEFT_EDGE + SAFE_X) / 2 - count * width / 2
         centers = start + width * (np.arange(count) + 0.5)
 
-        # Step 1: what is compared.
+        self.step("What is compared")
         self.open_with(
             r"\|A\|_2 = \sigma_1,\qquad \kappa(A) = \frac{\sigma_1}{\sigma_2},\qquad "
             r"|\det A| = \sigma_1 \sigma_2",
             "How far, and how unevenly, does each matrix stretch?", run_time=1.5)
 
-        # Step 2: one column per matrix: its name and the unit circle, all alike.
+        # Its name and the unit circle, all alike.
+        self.step("One column per matrix")
         radius = min(0.9, 0.42 * width)
         origins = [np.array([x, ELLIPSE_Y, 0.0]) for x in centers]
         names = VGroup(*[Text(name, font_size=TICK_SIZE) for name in r.name])
@@ -78,8 +79,8 @@ class LaConditionGallery(LectureScene):
             self.play(FadeIn(names), FadeIn(circles), FadeIn(shapes), run_time=1)
             self.wait(1.5)
 
-        # Step 3: circles become ellipses (each column zooming out to fit, the dashed
-        # circle keeping the scale); their semi-axes are sigma_i u_i.
+        # Their semi-axes are sigma_i u_i.
+        self.step("Circles become ellipses")
         with self.narrate("Each circle becomes an ellipse; the dashed circle keeps "
                           "the scale."):
             self.play(progress.animate.set_value(1.0), run_time=2.5)
@@ -95,12 +96,12 @@ class LaConditionGallery(LectureScene):
             self.play(FadeIn(arrows), run_time=1)
             self.wait(1)
 
-        # Step 4: the singular values as bars, on one shared scale.
+        self.step("The singular values as bars, on one shared scale")
         top = nice_ceiling(r.bar_scale)
         pad = 0.25 / width  # the vertical axis stands just left of the first column
         bars_axes = PlotAxes([-pad, count], [0, top], x_length=(count + pad) * width,
                              y_length=BARS[1] - BARS[0], tips=False,
-                             axis_config={"color": GREY, "stroke_width": 2,
+                             axis_config={"color": AXIS, "stroke_width": 2,
                                           "include_ticks": False})
         bars_axes.shift(np.array([start, BARS[0], 0]) - bars_axes.c2p(0, 0))
         ticks = VGroup(*[MathTex(tick_tex(v), font_size=TICK_SIZE)
@@ -119,7 +120,7 @@ class LaConditionGallery(LectureScene):
             self.play(*[GrowFromEdge(bar, DOWN) for bar in bars], run_time=1.2)
             self.wait(1.3)
 
-        # Step 5: the table, to the source's digits.
+        self.step("The table, to the source's digits")
         labels = merge_outlines(VGroup(*[
             MathTex(tex, font_size=LABEL_SIZE).move_to([start - 0.25, y, 0],
                                                        aligned_edge=RIGHT)
@@ -140,7 +141,7 @@ class LaConditionGallery(LectureScene):
                       run_time=1.5)
             self.wait(2)
 
-        # Step 6: the worst-conditioned matrix.
+        self.step("The worst-conditioned matrix")
         worst = int(np.argmax(r.condition_number))
         top_y, bottom_y = NAME_Y + 0.25, TABLE_Y[-1] - 0.25
         frame = Rectangle(width=width - 0.1, height=top_y - bottom_y, color=TRUTH,

@@ -15,8 +15,8 @@ from scenes.linear_algebra.helpers import (
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.palette import (
-    FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE, TICK_SIZE,
-    TRUTH,
+    FIRST_AXIS, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE,
+    TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import merge_outlines
 from scenes.theme.plots import line_swatch, make_axes, make_legend
@@ -53,13 +53,13 @@ class LaNnJacobian(LectureScene):
         def radius() -> float:
             return float(np.exp(blend(np.log(radii))))
 
-        # Step 1: the linear picture.
+        self.step("The linear picture")
         self.open_with(
             r"f(x) \approx f(x_0) + J(x_0)\,(x - x_0),\qquad "
             r"J = \frac{\partial f}{\partial x}",
             "Near a point, a network acts like its Jacobian J.", run_time=1.5)
 
-        # Step 2: the input plane, the points and a small circle around each.
+        self.step("The points and a small circle around each")
         reach = radii[-1]
         low = np.minimum(r.points.min(axis=0), 0.0) - reach
         high = np.maximum(r.points.max(axis=0), 0.0) + reach
@@ -75,7 +75,7 @@ class LaNnJacobian(LectureScene):
 
         input_screen = PlaneView(plane.c2p(0, 0), unit).to_screen  # the axes, as arithmetic
 
-        dots = VGroup(*[Dot(input_screen(x)[0], radius=0.05, color=WHITE) for x in r.points])
+        dots = VGroup(*[Dot(input_screen(x)[0], radius=0.05, color=FOREGROUND) for x in r.points])
         # Circles and their images follow radius(); they get updaters only for the sweep
         # of step 6 (a mobject with an updater is redrawn on every frame).
         around = polyline_segments(r.circle)
@@ -105,7 +105,7 @@ class LaNnJacobian(LectureScene):
             self.play(FadeIn(dots), FadeIn(rings), FadeIn(tags), run_time=0.8)
             self.wait(1.4)
 
-        # Step 3: each circle's true image, zoomed in so the predicted ellipse keeps its size.
+        self.step("Each circle's true image, zoomed in")
         columns = min(count, 3)
         rows_of = -(-count // columns)
         cell_w = (SAFE_X - INSETS_LEFT) / columns
@@ -156,7 +156,7 @@ class LaNnJacobian(LectureScene):
             self.play(Create(truths), FadeIn(legend[0]), run_time=1)
             self.wait(1.5)
 
-        # Step 4: the ellipse J predicts, and its semi-axes.
+        self.step("The ellipse J predicts, and its semi-axes")
         predictions = VGroup()
         for k in range(count):
             ellipse = r.outputs[k] + r.radius * r.circle @ r.jacobians[k].T
@@ -175,7 +175,7 @@ class LaNnJacobian(LectureScene):
             self.play(FadeIn(semi_axes), run_time=0.6)
             self.wait(1.5)
 
-        # Step 5: each Jacobian's norm and condition number under its inset.
+        self.step("Each Jacobian's norm and condition number")
         numbers = VGroup()
         for k in range(count):
             rows = VGroup(
@@ -199,7 +199,8 @@ class LaNnJacobian(LectureScene):
                 self.play(Indicate(numbers[worst][1], color=TRUTH), run_time=1)
                 self.wait(1.5)
 
-        # Step 6: grow the circles: the prediction is local.
+        # The prediction is local.
+        self.step("Grow the circles")
         panel = make_number_panel([("r", radius, 4)])
         with self.narrate("Grow the circles. The zoom keeps the prediction's size; "
                           "the truth drifts off."):

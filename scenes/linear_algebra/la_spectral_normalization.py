@@ -17,7 +17,7 @@ from scenes.linear_algebra.helpers import (
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.palette import (
-    DOT_COLOR, FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAMPLE, TRUTH,
+    DOT_COLOR, FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SAMPLE, TRUTH,
 )
 from scenes.theme.panel import merge_outlines
 from scenes.theme.plots import get_polyline, make_axes
@@ -51,19 +51,19 @@ class LaSpectralNormalization(LectureScene):
         estimates, vectors = r.power_iteration_estimates, r.power_iteration_vectors
         steps = len(estimates) - 1
 
-        # Step 1: the idea.
+        self.step("The idea")
         self.open_with(
             r"\sigma_{\max}(W) = \max_{\|v\| = 1} \|W v\|,\qquad "
             r"W_{\mathrm{SN}} = \frac{W}{\sigma_{\max}(W)}",
             "Spectral normalization: divide W by its largest stretch.",
             run_time=1.5)
 
-        # Step 2: the plane, the unit circle, and W's ellipse with its long axis.
+        self.step("W's ellipse and its long axis")
         view = WINDOW.view(max(1.0, sigma), margin=1.2)
         to_screen, origin = view.to_screen, view.origin
         grid = grid_lines(WINDOW, view)
         backdrop = set_mapped(get_segments(REFERENCE, 1, 0.35), grid, np.eye(2), view, WINDOW)
-        axes_lines = set_mapped(get_segments(GREY_B, 1.5, 0.6), axis_lines(grid), np.eye(2), view,
+        axes_lines = set_mapped(get_segments(GRID, 1.5, 0.6), axis_lines(grid), np.eye(2), view,
                                 WINDOW)
         circle = set_mapped(get_segments(REFERENCE, 2.5), dashed_closed(r.circle), np.eye(2),
                             view)
@@ -95,7 +95,7 @@ class LaSpectralNormalization(LectureScene):
             self.play(Create(long_axis), run_time=0.6)
             self.wait(1.5)
 
-        # Step 3: power iteration starts from a random unit vector.
+        self.step("Power iteration starts from a random unit vector")
         sweep = Sweep(steps + 1)
 
         def current() -> np.ndarray:
@@ -159,7 +159,7 @@ class LaSpectralNormalization(LectureScene):
                           FadeIn(trail), run_time=1.2)
             self.wait(1)
 
-        # Step 4: the first steps one by one, then the rest at once.
+        self.step("The first steps one by one, then the rest at once")
         slow = min(SLOW_STEPS, steps)
         with self.narrate("Each step: v becomes W^T W v, made unit length. W v swings "
                           "toward the long axis."):
@@ -178,8 +178,9 @@ class LaSpectralNormalization(LectureScene):
                           f"sigma_max = {number_text(sigma, 4)}."):
             self.wait(2)
 
-        # Step 5: divide by sigma_max: the ellipse just touches the unit circle.
-        touch = Dot(to_screen(r.U[:, 0])[0], radius=0.07, color=WHITE)
+        # The ellipse just touches the unit circle.
+        self.step("Divide by sigma_max")
+        touch = Dot(to_screen(r.U[:, 0])[0], radius=0.07, color=FOREGROUND)
         touch_name = MathTex("u_1", font_size=LABEL_SIZE).add_background_rectangle(
             opacity=0.8, buff=0.05)
         place_beyond(touch_name, touch.get_center(), r.U[:, 0], buff=0.15)

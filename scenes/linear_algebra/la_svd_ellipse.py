@@ -15,7 +15,8 @@ from scenes.linear_algebra.helpers import (
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.palette import (
-    FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE, TRUTH,
+    FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE,
+    TRUTH,
 )
 from scenes.theme.panel import merge_outlines
 from scenes.theme.shapes import clip_segments, get_segments
@@ -32,11 +33,22 @@ def _degrees(angle: float) -> str:
     return f"{{{np.degrees(angle):.1f}}}" + r"^\circ"  # braces: a sign, not a minus
 
 
-def _move_row(head: str, body: str) -> VMobject:
-    """One move of the list: its name, and below it what it does."""
-    row = VGroup(MathTex(head, font_size=LABEL_SIZE), MathTex(body, font_size=LABEL_SIZE))
+def _move_row(head: str, *body: str) -> VMobject:
+    """One move of the list: its name, and below it what it does (one or more lines)."""
+    lines = VGroup(*[MathTex(line, font_size=LABEL_SIZE) for line in body])
+    lines.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+    row = VGroup(MathTex(head, font_size=LABEL_SIZE), lines)
     row[1].next_to(row[0], DOWN, buff=0.12, aligned_edge=LEFT).shift(0.3 * RIGHT)
     return merge_outlines(row)  # one path: it fades in while the plane moves
+
+
+def _fitting_row(head: str, *choices: tuple[str, ...]) -> VMobject:
+    """The first wording of a row that fits the width beside the plane (the last if none)."""
+    for body in choices:
+        row = _move_row(head, *body)
+        if row.width <= SAFE_X - STAGE_CORNER[0]:
+            break
+    return row
 
 
 class LaSvdEllipse(LectureScene):
@@ -46,16 +58,15 @@ class LaSvdEllipse(LectureScene):
         singular = s2 == 0
         round_map = bool(np.isclose(s1, s2, rtol=1e-9))
 
-        # Step 1: the factorisation.
+        self.step("The factorisation")
         self.open_with(
             r"A = U\,\Sigma\,V^\top,\qquad \|A\|_2 = \sigma_1,\qquad "
             r"\kappa(A) = \sigma_1 / \sigma_2",
             "Any 2x2 matrix: a turn (or a flip), a stretch, a turn.",
             run_time=1.5)
 
-        # Step 2: the plane, the unit circle, the basis vectors and the orientation arrow.
-        # Every moving figure is fixed plane geometry carried by matrix(): the three moves
-        # (staged_map) first, then the whole map at once (direct_map).
+        # Every moving figure is fixed plane geometry carried by matrix(): the three moves (staged_map) first, then the whole map at once (direct_map).
+        self.step("The plane, the unit circle and the basis vectors")
         view = WINDOW.view(max(1.0, s1))
         to_screen, origin = view.to_screen, view.origin
         grid = grid_lines(WINDOW, view)
@@ -79,13 +90,13 @@ class LaSvdEllipse(LectureScene):
             return mobject.update()
 
         backdrop = set_mapped(get_segments(REFERENCE, 1, 0.35), grid, np.eye(2), view, WINDOW)
-        moving_grid = follow(get_segments(GREY_B, 1.5, 0.8), grid, clip=True)
-        moving_axes = follow(get_segments(WHITE, 2.5), axis_lines(grid), clip=True)
+        moving_grid = follow(get_segments(GRID, 1.5, 0.8), grid, clip=True)
+        moving_axes = follow(get_segments(FOREGROUND, 2.5), axis_lines(grid), clip=True)
         reference = set_mapped(get_segments(REFERENCE, 2), dashed_closed(r.circle), np.eye(2),
                                view)
         disc = follow(VMobject(fill_color=TRUTH, fill_opacity=0.2, stroke_color=TRUTH,
                                stroke_width=3), polyline_segments(r.circle))
-        basis = VGroup(*[follow_arrow(VMobject(fill_color=WHITE, fill_opacity=1, stroke_width=0),
+        basis = VGroup(*[follow_arrow(VMobject(fill_color=FOREGROUND, fill_opacity=1, stroke_width=0),
                                       np.array([[0.0, 0.0], e])) for e in np.eye(2)])
 
         def redraw_tip(m: VMobject) -> None:
@@ -95,8 +106,8 @@ class LaSvdEllipse(LectureScene):
             back = (b - a) / step * 0.2 if step > 1e-9 else np.zeros(3)
             set_arrow(m, b - back, b, width=0.0, tip_length=0.2, tip_width=0.2)
 
-        tip = VMobject(fill_color=WHITE, fill_opacity=1, stroke_width=0)
-        turn = VGroup(follow(VMobject(stroke_color=WHITE, stroke_width=4),
+        tip = VMobject(fill_color=FOREGROUND, fill_opacity=1, stroke_width=0)
+        turn = VGroup(follow(VMobject(stroke_color=FOREGROUND, stroke_width=4),
                              polyline_segments(arc_points, closed=False)),
                       tip.add_updater(redraw_tip).update())
         names = VGroup()
@@ -105,12 +116,15 @@ class LaSvdEllipse(LectureScene):
             name.add_background_rectangle(opacity=0.8, buff=0.05)
 
             def keep_at_tip(m: Mobject, i: int = i) -> None:
-                """Beyond the tip, turned away from the other arrow: off both axis lines."""
+                """Beyond the tip, turned away from the other arrow: off both axis lines.
+                Tips that (nearly) meet, as when A crushes the plane, get opposite sides."""
                 tips = matrix().T
                 units = [v / n if (n := np.linalg.norm(v)) > 1e-9 else e
                          for v, e in zip(tips, np.eye(2))]
-                place_beyond(m, to_screen(tips[i])[0], units[i] - 0.8 * units[1 - i],
-                             buff=0.08)
+                direction = units[i] - 0.8 * units[1 - i]
+                if np.linalg.norm(to_screen(tips[0])[0] - to_screen(tips[1])[0]) < 0.6:
+                    direction = (1 - 2 * i) * np.array([-units[0][1], units[0][0]])
+                place_beyond(m, to_screen(tips[i])[0], direction, buff=0.08)
 
             names.add(name.add_updater(keep_at_tip).update())
         with self.narrate("The plane with its grid, the unit circle, and the basis "
@@ -120,7 +134,7 @@ class LaSvdEllipse(LectureScene):
                       FadeIn(turn), run_time=1.2)
             self.wait(1)
 
-        # Step 3: the right singular vectors, the directions A stretches most and least.
+        self.step("The right singular vectors")
         diameters = VGroup(*[follow(get_segments(color, 5), dashed_line(-r.Vt[i], r.Vt[i], 9))
                              for i, color in enumerate(AXIS_COLORS)])
         circle_trace = trace(to_screen(r.circle), closed=True)
@@ -146,13 +160,15 @@ class LaSvdEllipse(LectureScene):
             self.play(Create(diameters), FadeIn(v_names), run_time=1.2)
             self.wait(1.3)
 
-        # Step 4: the three moves, one after the other, each listed on the right as it plays.
+        self.step("The three moves, one after the other")
         vt_move = (rf"\text{{flip across the }}{_degrees(r.Vt_angle)}\text{{ line}}"
                    if r.Vt_reflects else rf"\text{{turn by }}{_degrees(r.Vt_angle)}")
         rows = VGroup(
             _move_row(r"1.\ V^\top", vt_move),
-            _move_row(r"2.\ \Sigma", r"\text{stretch by }" + number_tex(s1, 4) + r",\ "
-                      + number_tex(s2, 4)),
+            _fitting_row(r"2.\ \Sigma",
+                         (r"\text{stretch by }" + number_tex(s1, 4) + r",\ " + number_tex(s2, 4),),
+                         (r"\text{stretch by }" + number_tex(s1, 4) + ",",
+                          r"\text{and }" + number_tex(s2, 4))),
             _move_row(r"3.\ U", r"\text{turn by }" + _degrees(r.U_angle)),
             _move_row(r"A = U \Sigma V^\top", r"\text{all at once}"),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(STAGE_CORNER, aligned_edge=UL)
@@ -173,7 +189,8 @@ class LaSvdEllipse(LectureScene):
                           state["t"].animate.set_value(step + 1), run_time=2)
                 self.wait(1.8)
 
-        # Step 5: the same A as one move; the three-move ellipse stays as the target.
+        # The three-move ellipse stays as the target.
+        self.step("The same A as one move")
         target = disc.copy().clear_updaters()
         one_move = follow(VMobject(stroke_color=SECOND_ROUTE, stroke_width=4),
                           dashed_closed(r.circle, 3, 2))
@@ -192,7 +209,7 @@ class LaSvdEllipse(LectureScene):
             self.wait(1.6)
         self.freeze_movers()
 
-        # Step 6: the semi-axes sigma_i u_i, labelled clear of the curves, and the numbers.
+        self.step("The semi-axes sigma_i u_i and the numbers")
         ends = to_screen(r.principal_axes)
         images = to_screen(r.A.T)  # A e1, A e2
         curves = [circle_trace, trace(to_screen(r.ellipse), closed=True),
@@ -220,7 +237,7 @@ class LaSvdEllipse(LectureScene):
             axis_names.add(name)
         relabel = []  # e_i becomes A e_i where a clear spot is found, else fades
         for i in range(2):
-            name = MathTex(f"Ae_{i + 1}", font_size=LABEL_SIZE).set_opacity(0.6)
+            name = MathTex(f"Ae_{i + 1}", font_size=LABEL_SIZE).set_opacity(0.7)
             name.add_background_rectangle(opacity=0.8, buff=0.05)
             along = images[i] - origin
             across = np.array([-along[1], along[0], 0.0])

@@ -19,7 +19,7 @@ import pytest
 
 import compute.linear_algebra
 from compute.results import keyframes, non_finite_fields
-from lecture import cli
+from lecture import cli, pipeline
 from lecture.catalog import entry, section
 from lecture.jobs import Job, plan_jobs
 from lecture.params import ParamError
@@ -48,7 +48,7 @@ def no_render(monkeypatch, tmp_path):
         raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should "
                              "be refused")
 
-    monkeypatch.setattr(cli, "render_locally", refuse)
+    monkeypatch.setattr(pipeline, "render_locally", refuse)
     return tmp_path
 
 
