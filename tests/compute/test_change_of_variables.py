@@ -27,19 +27,10 @@ from compute.change_of_variables import (
     transformed_density,
 )
 from compute.results import keyframes
+from tests.compute.sources import global_rng_draws
 
 DEFAULT_MAP = ("x1**2 + 0.5*x2", "x1 + sin(x2)")
 SOURCE_A = [[1.7321, -0.5], [1.0, 0.8660]]  # printed by the lecture source
-
-
-def global_rng_draws(seed: int, draw):
-    """What the source does (``np.random.seed`` then a draw), leaving the global state as it was."""
-    state = np.random.get_state()
-    try:
-        np.random.seed(seed)
-        return draw()
-    finally:
-        np.random.set_state(state)
 
 
 def binned_probability_bound(counts_prob: np.ndarray, n: int, widths: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from compute.linear_algebra import (
     tanh_network_weights,
 )
 from compute.results import NotComputable, keyframes, non_finite_fields
+from tests.compute.sources import global_rng_draws
 
 SOURCE_A = [[2.0, 0.5], [0.3, 1.0]]
 SOURCE_GALLERY = {  # name: (matrix, printed ||A||_2 to 4, kappa to 2, det to 6 decimals)
@@ -389,16 +390,6 @@ def test_network_jacobian_is_reproducible_and_leaves_global_rng_alone():
 # --------------------------------------------------------------------------------------
 # spectral_normalization and power_iteration
 # --------------------------------------------------------------------------------------
-
-
-def global_rng_draws(seed: int, draw):
-    """What the source does (``np.random.seed`` then a draw), leaving the global state as it was."""
-    state = np.random.get_state()
-    try:
-        np.random.seed(seed)
-        return draw()
-    finally:
-        np.random.set_state(state)
 
 
 def test_spectral_normalization_reproduces_source_numbers():

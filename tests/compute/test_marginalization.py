@@ -30,6 +30,7 @@ from compute.marginalization import (
     with_correlation,
 )
 from compute.results import NotComputable, keyframes, non_finite_fields
+from tests.compute.sources import global_rng_draws
 
 MEAN = np.array([1.0, 2.0])
 COV = np.array([[1.0, 0.7], [0.7, 1.5]])
@@ -44,16 +45,6 @@ OTHER_GAUSSIANS = [
     ([-5.0, 30.0], [[4.0, 0.5], [0.5, 9.0]], (-11.0, 2.0), (20.0, 40.0), 120),
     ([0.3, -0.2], [[0.01, 0.0], [0.0, 0.04]], (0.0, 0.6), (-0.8, 0.5), 80),
 ]
-
-
-def global_rng_draws(seed: int, draw):
-    """What the source does (``np.random.seed`` then a draw), leaving the global state as it was."""
-    state = np.random.get_state()
-    try:
-        np.random.seed(seed)
-        return draw()
-    finally:
-        np.random.set_state(state)
 
 
 def cut_off_marginal(t, mean, cov, axis, other_range):

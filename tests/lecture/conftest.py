@@ -1,4 +1,5 @@
-"""One real render of the whole lecture at -q l, shared by the tests that need clips."""
+"""Fixtures of the lecture tests: one real render of the whole lecture at -q l, shared by
+the tests that need clips, and a media folder in which nothing may render."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lecture import pipeline
 from lecture.catalog import CARDS, SCENES
 from tests.lecture.rendering import render
 
@@ -21,3 +23,17 @@ def lecture(tmp_path_factory) -> Path:
     assert run.stdout.count("rendered") == len(SCENES) + len(CARDS)
     assert "(joined)" in run.stdout and "gallery" in run.stdout
     return media
+
+
+@pytest.fixture
+def no_render(monkeypatch, tmp_path) -> Path:
+    """Media in tmp_path; fail the test if any scene would render (bad input is refused
+    before anything renders)."""
+    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(tmp_path))
+
+    def refuse(jobs, *args, **kwargs):
+        raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should be "
+                             "refused")
+
+    monkeypatch.setattr(pipeline, "render_locally", refuse)
+    return tmp_path

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lecture.catalog import entry
 
-__all__ = ["ROOT", "alive", "digest", "outputs", "render", "wait_for"]
+__all__ = ["ROOT", "alive", "digest", "outputs", "render", "run_with_sets", "wait_for"]
 
 ROOT = Path(__file__).resolve().parents[2]
 QUALITY = "480p15"
@@ -51,3 +51,13 @@ def alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"  # a zombie has finished
+
+
+def run_with_sets(target: str, *sets: str) -> int:
+    """``./render.sh TARGET -q l --set ...`` in this process: its exit status."""
+    from lecture import cli
+
+    argv = [target, "-q", "l"]
+    for item in sets:
+        argv += ["--set", item]
+    return cli.main(argv)

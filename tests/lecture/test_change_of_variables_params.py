@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lecture import cli, pipeline
+from lecture import cli
 from lecture.jobs import Job, plan_jobs
 from compute.change_of_variables import linear_map
 from lecture.catalog import entry, resolve_targets, section
@@ -20,27 +20,13 @@ from lecture.params import Matrix, Optional, show
 from lecture.sections.change_of_variables import (
     Grid2DParams, JacobianFieldParams, Linear1DParams, MonotoneTransformParams,
 )
+from tests.lecture.rendering import run_with_sets
 
 SOURCE_A = [[1.7321, -0.5], [1.0, 0.8660]]  # printed by the lecture source for theta 30, scale [2, 1]
 
 
-@pytest.fixture
-def no_render(monkeypatch, tmp_path):
-    """Point the media folder at tmp_path and fail the test if any scene would render."""
-    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(tmp_path))
-
-    def refuse(jobs, *args, **kwargs):
-        raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should be refused")
-
-    monkeypatch.setattr(pipeline, "render_locally", refuse)
-    return tmp_path
 
 
-def run(target: str, *sets: str) -> int:
-    argv = [target, "-q", "l"]
-    for item in sets:
-        argv += ["--set", item]
-    return cli.main(argv)
 
 
 REFUSED = [
@@ -112,7 +98,7 @@ REFUSED = [
                          ids=[case[1][0].split("=")[0] + "=" + case[1][0].split("=", 1)[1][:24]
                               for case in REFUSED])
 def test_bad_values_are_refused_in_one_line(no_render, capsys, target, sets, where, reason):
-    code = run(target, *sets)
+    code = run_with_sets(target, *sets)
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.count("\n") == 1, err  # one line

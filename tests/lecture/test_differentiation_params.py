@@ -24,29 +24,14 @@ from lecture.params import ParamError
 from lecture.sections.differentiation import (
     JvpHvpParams, NnLinearizationParams, TangentCurvatureParams,
 )
+from tests.lecture.rendering import run_with_sets
 
 SOURCE_JVP_NORMS = [0.246, 0.176, 1.220, 0.027]  # printed by the lecture source
 SOURCE_HVP_NORMS = [2.030, 1.066, 0.983]  # the source prints nan for the output bias
 
 
-@pytest.fixture
-def no_render(monkeypatch, tmp_path):
-    """Point the media folder at tmp_path and fail the test if any scene would render."""
-    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(tmp_path))
-
-    def refuse(jobs, *args, **kwargs):
-        raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should be "
-                             "refused")
-
-    monkeypatch.setattr(cli, "render_locally", refuse)
-    return tmp_path
 
 
-def run(target: str, *sets: str) -> int:
-    argv = [target, "-q", "l"]
-    for item in sets:
-        argv += ["--set", item]
-    return cli.main(argv)
 
 
 TC, JH, NN = "diff_tangent_curvature", "diff_jvp_hvp", "diff_nn_linearization"
@@ -107,7 +92,7 @@ REFUSED = [
                          ids=[case[1][0].split("=")[0] + "=" + case[1][0].split("=", 1)[1][:24]
                               for case in REFUSED])
 def test_bad_values_are_refused_in_one_line(no_render, capsys, target, sets, where, reason):
-    code = run(target, *sets)
+    code = run_with_sets(target, *sets)
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.count("\n") == 1, err  # one line
@@ -135,7 +120,7 @@ def test_resolving_the_parameters_never_imports_torch():
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     root = Path(__file__).resolve().parents[2]
-    subprocess.run([sys.executable, "-c", script], cwd=root, check=True)
+    subprocess.run_with_sets([sys.executable, "-c", script], cwd=root, check=True)
 
 
 def plan(target: str, overrides: dict, tmp_path: Path) -> list[Job]:

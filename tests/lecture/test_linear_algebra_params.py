@@ -19,7 +19,7 @@ import pytest
 
 import compute.linear_algebra
 from compute.results import keyframes, non_finite_fields
-from lecture import cli, pipeline
+from lecture import cli
 from lecture.catalog import entry, section
 from lecture.jobs import Job, plan_jobs
 from lecture.params import ParamError
@@ -27,6 +27,7 @@ from lecture.sections.linear_algebra import (
     SOURCE_GALLERY, ConditionGalleryParams, NetworkJacobianParams, SVDEllipseParams,
     SpectralNormalizationParams,
 )
+from tests.lecture.rendering import run_with_sets
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_JACOBIANS = [  # printed by the source (float32)
@@ -37,19 +38,12 @@ SOURCE_JACOBIANS = [  # printed by the source (float32)
 
 
 @pytest.fixture
-def no_render(monkeypatch, tmp_path):
-    """Media in tmp_path, holding an earlier clip; fail the test if any scene would render."""
-    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(tmp_path))
-    earlier = tmp_path / "lecture" / "480p15" / "linear_algebra" / "08_la_svd_ellipse.json"
+def with_earlier(no_render):
+    """The media folder of no_render, holding an earlier clip that must stay as it is."""
+    earlier = no_render / "lecture" / "480p15" / "linear_algebra" / "08_la_svd_ellipse.json"
     earlier.parent.mkdir(parents=True)
     earlier.write_text('{"scene": "la_svd_ellipse"}')
-
-    def refuse(jobs, *args, **kwargs):
-        raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should "
-                             "be refused")
-
-    monkeypatch.setattr(pipeline, "render_locally", refuse)
-    return tmp_path
+    return no_render
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -57,11 +51,6 @@ def tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def run(target: str, *sets: str) -> int:
-    argv = [target, "-q", "l"]
-    for item in sets:
-        argv += ["--set", item]
-    return cli.main(argv)
 
 
 REFUSED = [
@@ -140,25 +129,25 @@ REFUSED = [
 @pytest.mark.parametrize(("target", "sets", "where", "reason"), REFUSED,
                          ids=[case[1][0].split("=")[0] + "=" + case[1][0].split("=", 1)[1][:24]
                               for case in REFUSED])
-def test_bad_values_are_refused_in_one_line(no_render, capsys, target, sets, where, reason):
-    before = tree(no_render)
-    code = run(target, *sets)
+def test_bad_values_are_refused_in_one_line(with_earlier, capsys, target, sets, where, reason):
+    before = tree(with_earlier)
+    code = run_with_sets(target, *sets)
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.count("\n") == 1, err  # one line
     assert err.startswith(f"error: {where}"), err
     assert reason in err.split(": ", 2)[-1], err
-    assert tree(no_render) == before  # nothing written, nothing changed
+    assert tree(with_earlier) == before  # nothing written, nothing changed
 
 
-def test_refusal_happens_before_any_scene_of_the_section(no_render, capsys):
+def test_refusal_happens_before_any_scene_of_the_section(with_earlier, capsys):
     """A bad value in one scene stops the whole section, the good scenes included."""
-    before = tree(no_render)
+    before = tree(with_earlier)
     code = cli.main(["linear_algebra", "-q", "l", "--set",
                      "la_spectral_normalization.W=[[0, 0], [0, 0]]"])
     assert code == 2
     assert "la_spectral_normalization.W" in capsys.readouterr().err
-    assert tree(no_render) == before
+    assert tree(with_earlier) == before
 
 
 def plan(target: str, overrides: dict, tmp_path: Path) -> list[Job]:
@@ -303,7 +292,7 @@ def test_parameter_checks_without_the_network_do_not_import_torch():
         "NetworkJacobianParams.resolve({})\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    subprocess.run_with_sets([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 EXTREMES = [

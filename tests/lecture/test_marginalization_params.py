@@ -23,29 +23,14 @@ from lecture.catalog import entry, section
 from lecture.jobs import Job, plan_jobs
 from lecture.params import ParamError
 from lecture.sections.marginalization import ConditionalsParams, JointMarginalsParams
+from tests.lecture.rendering import run_with_sets
 
 SOURCE_CONDITIONAL_MEANS = [-0.4, 0.0667, 0.5333, 1.0, 1.4667, 1.9333, 2.4]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def no_render(monkeypatch, tmp_path):
-    """Point the media folder at tmp_path and fail the test if any scene would render."""
-    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(tmp_path))
-
-    def refuse(jobs, *args, **kwargs):
-        raise AssertionError(f"{jobs[0].scene.id} was rendered, but its parameters should be "
-                             "refused")
-
-    monkeypatch.setattr(cli, "render_locally", refuse)
-    return tmp_path
 
 
-def run(target: str, *sets: str) -> int:
-    argv = [target, "-q", "l"]
-    for item in sets:
-        argv += ["--set", item]
-    return cli.main(argv)
 
 
 J, C = "marg_joint_marginals", "marg_conditionals"
@@ -105,7 +90,7 @@ REFUSED = [
                          ids=[f"{case[1][0].split('=')[0]}={case[1][0].split('=', 1)[1][:24]}"
                               for case in REFUSED])
 def test_bad_values_are_refused_in_one_line(no_render, capsys, target, sets, where, reason):
-    code = run(target, *sets)
+    code = run_with_sets(target, *sets)
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.count("\n") == 1, err  # one line
@@ -176,7 +161,7 @@ def test_checks_are_cheap_and_need_neither_scipy_nor_torch():
         "bad = [name for name in ('scipy', 'torch', 'manim') if name in sys.modules]\n"
         "assert not bad, bad\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    subprocess.run_with_sets([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def conditional_reference(mean, cov, z_values):
