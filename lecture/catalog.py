@@ -8,8 +8,9 @@ sidecar, ``--list`` and the README. Ids and numbers follow LECTURE_SPEC.md secti
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from difflib import get_close_matches
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from lecture.sections import monte_carlo as mc
 
 __all__ = [
     "CARDS", "LECTURE_TITLE", "SCENES", "SECTIONS", "SceneEntry", "Section", "entry",
-    "lecture_order", "resolve_targets", "section",
+    "lecture_order", "nearest_ids", "resolve_targets", "section",
 ]
 
 
@@ -220,6 +221,13 @@ def entry(scene_id: str) -> SceneEntry:
         if scene.id == scene_id:
             return scene
     raise KeyError(scene_id)
+
+
+def nearest_ids(name: str, ids: Iterable[str]) -> str:
+    """A short hint for an unknown id: the closest known ids, and where to see them all."""
+    close = get_close_matches(name, list(ids), n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return hint + "./render.sh --list shows them all"
 
 
 def resolve_targets(targets: list[str]) -> list[SceneEntry]:

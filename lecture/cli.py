@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lecture.assemble import Assembly
-from lecture.catalog import CARDS, SCENES, SECTIONS
+from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
 from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
 from lecture.params import ParamError, show
 from lecture.pipeline import Request, default_media, execute, plan
@@ -176,7 +176,7 @@ def collect_overrides(sets: list[str], params_file: Path | None,
     for scene_id in (*overrides, *swept):
         if scene_id not in known:
             raise UsageError(f"{show(scene_id)}: unknown scene "
-                             f"(scenes: {', '.join(sorted(known))})")
+                             f"({nearest_ids(scene_id, known)})")
     return overrides, swept
 
 

@@ -16,7 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, resolve_targets
+from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, nearest_ids, resolve_targets
 from lecture.params import SceneParams
 
 __all__ = [
@@ -154,9 +154,9 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
         scenes = resolve_targets(targets)
     except KeyError as exc:
         raise UsageError(
-            f"{exc.args[0]}: not a scene or section id "
-            f"(sections: {', '.join(s.id for s in SECTIONS)}; "
-            f"scenes: {', '.join(s.id for s in SCENES)})"
+            f"{exc.args[0]}: not a scene or section id ("
+            + nearest_ids(exc.args[0], [s.id for s in (*SECTIONS, *SCENES)] + ["cards"])
+            + ")"
         ) from None
     sweeps = sweeps or {}
     for scene_id in sweeps:

@@ -101,8 +101,15 @@ class LectureScene(Scene):
 
     @contextmanager
     def narrate(self, line: str) -> Iterator[None]:
-        """Caption the animations played inside the block with one narration line."""
+        """Caption the animations played inside the block with one narration line.
+
+        The first line after a ``step()`` mark is shown from the mark on, so that a step
+        opens with its line even when something is drawn before the block begins.
+        """
         start = self.time
+        said = self.cues[-1][1] if self.cues else 0.0
+        if self.step_marks and said <= self.step_marks[-1][1]:
+            start = self.step_marks[-1][1]
         yield
         duration = self.time - start
         lines = textwrap.wrap(line, CAPTION_WIDTH)

@@ -120,7 +120,7 @@ def test_resolving_the_parameters_never_imports_torch():
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
     root = Path(__file__).resolve().parents[2]
-    subprocess.run_with_sets([sys.executable, "-c", script], cwd=root, check=True)
+    subprocess.run([sys.executable, "-c", script], cwd=root, check=True)
 
 
 def plan(target: str, overrides: dict, tmp_path: Path) -> list[Job]:

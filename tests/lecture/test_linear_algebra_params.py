@@ -292,7 +292,7 @@ def test_parameter_checks_without_the_network_do_not_import_torch():
         "NetworkJacobianParams.resolve({})\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n"
     )
-    subprocess.run_with_sets([sys.executable, "-c", code], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 EXTREMES = [

@@ -161,7 +161,7 @@ def test_checks_are_cheap_and_need_neither_scipy_nor_torch():
         "bad = [name for name in ('scipy', 'torch', 'manim') if name in sys.modules]\n"
         "assert not bad, bad\n"
     )
-    subprocess.run_with_sets([sys.executable, "-c", code], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def conditional_reference(mean, cov, z_values):
