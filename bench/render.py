@@ -72,7 +72,7 @@ def bench_quality(section: str, quality: str, workers: int, media: Path) -> list
     outcomes, _ = render_locally(jobs, workers)
     wall = time.perf_counter() - start
     options = encoder_options()
-    rows, video_total = [], 0.0
+    rows, video_total, render_total, floor_total = [], 0.0, 0.0, 0.0
     for outcome in sorted(outcomes, key=lambda o: o.job.scene.number):
         job, seconds = outcome.job, outcome.seconds
         if outcome.status != "rendered":
@@ -80,11 +80,13 @@ def bench_quality(section: str, quality: str, workers: int, media: Path) -> list
         video = json.loads(job.sidecar.read_text())["duration_s"]
         video_total += video
         floor = encode_floor(job.out_dir / f"{job.stem}.mp4", options)
+        render_total, floor_total = render_total + seconds, floor_total + floor
         rows.append(f"{quality:>2} {job.scene.id:<28} {seconds:8.1f} {video:7.1f} "
                     f"{seconds / video:6.2f} {compute_seconds(job):8.3f} {floor:7.1f} "
                     f"{seconds / floor:7.2f}")
     rows.append(f"{quality:>2} {'section, -j ' + str(workers):<28} {wall:8.1f} {video_total:7.1f} "
-                f"{wall / video_total:6.2f}")
+                f"{wall / video_total:6.2f} {'':>8} {floor_total:7.1f} "
+                f"{render_total / floor_total:7.2f}  (r/floor: summed scene renders / summed floors)")
     return rows
 
 

@@ -18,6 +18,16 @@ __all__ = ["TitleCard"]
 WIDTH = 2 * SAFE_X - 1.0
 
 
+def _stack(lines: VGroup, buff: float = 0.18) -> VGroup:
+    """Lines one under another, left-aligned, at an even pitch: each line is placed by the
+    top of its first glyph (a capital in every heading), so descenders do not shift it."""
+    pitch = max(line.height for line in lines) + buff
+    for i, line in enumerate(lines):
+        line.align_to(lines[0], LEFT)
+        line.shift((lines[0][0].get_top()[1] - i * pitch - line[0].get_top()[1]) * UP)
+    return lines
+
+
 def _fit(mobject: Mobject, width: float = WIDTH) -> Mobject:
     return mobject.scale_to_fit_width(width) if mobject.width > width else mobject
 
@@ -40,8 +50,7 @@ class TitleCard(LectureScene):
             title = _fit(VGroup(Text(head, font_size=TITLE_SIZE + 4, weight=BOLD),
                                 Text("for " + tail, font_size=TITLE_SIZE + 4, weight=BOLD))
                          .arrange(DOWN, buff=0.25))
-        sections = VGroup(*[Text(s.heading, font_size=LABEL_SIZE) for s in SECTIONS])
-        sections.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        sections = _stack(VGroup(*[Text(s.heading, font_size=LABEL_SIZE) for s in SECTIONS]))
         VGroup(title, sections).arrange(DOWN, buff=0.7)
         with self.narrate(f"Foundations for machine learning: {len(SECTIONS)} sections, "
                           f"{len(SCENES)} short animated clips."):

@@ -192,6 +192,7 @@ class MargConditionals(LectureScene):
                                   fill_color=color, fill_opacity=1, stroke_width=0)
                         .move_to(heat.c2p(x1, (lo + hi) / 2)).shift((0.15 + RAMP_W / 2) * RIGHT)
                         for lo, hi, color in zip(bounds[:-1], bounds[1:], colors)])
+        ramp.add(MathTex("z", font_size=TICK_SIZE).next_to(ramp, UP, buff=0.1))  # its key
         n = len(r.samples)
         with self.narrate(f"{n:,} draw{'s' if n > 1 else ''} from the joint, "
                           "coloured by their z."):

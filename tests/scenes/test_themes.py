@@ -1,15 +1,19 @@
 """Both themes: every scene and card passes the layout and contrast gate with its defaults,
-and the palettes keep their meanings (each colour readable on its own background)."""
+and the palettes keep their meanings (each colour readable on its own background); no scene
+names a raw colour."""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 from manim import ManimColor
+from manim.utils.color import manim_colors
 
 from scenes.theme.gate import MIN_CONTRAST, contrast_ratio
 from scenes.theme.palette import PALETTES
@@ -50,3 +54,34 @@ def test_the_two_palettes_give_each_meaning_its_own_colour():
     dark, light = PALETTES["dark"], PALETTES["light"]
     assert np.allclose(ManimColor(dark.background).to_rgb(), 0)
     assert np.allclose(ManimColor(light.background).to_rgb(), 1)
+
+
+MANIM_COLOUR_NAMES = {name for name in dir(manim_colors)
+                      if name.isupper() and isinstance(getattr(manim_colors, name), ManimColor)}
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?")
+
+
+def raw_colours(source: str) -> list[str]:
+    """Manim's colour constants (YELLOW, BLUE_E, ...) and hex strings named in the code."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        name = node.id if isinstance(node, ast.Name) else (
+            node.attr if isinstance(node, ast.Attribute) else None)
+        if name in MANIM_COLOUR_NAMES or (isinstance(node, ast.Constant)
+                                          and isinstance(node.value, str)
+                                          and HEX_COLOUR.fullmatch(node.value)):
+            found.append(f"line {node.lineno}: {name or node.value}")
+    return found
+
+
+def test_the_raw_colour_check_finds_names_and_hex_strings():
+    assert raw_colours("a = YELLOW\nb = manim.BLUE_E\nc = '#1a2B3c'\nd = 'decade'") == [
+        "line 1: YELLOW", "line 2: BLUE_E", "line 3: #1a2B3c"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenes").rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_scene_names_a_raw_colour(path):
+    """Colours come from the active palette, or a scene would look the same in both themes."""
+    if path != ROOT / "scenes" / "theme" / "palette.py":
+        assert not raw_colours(path.read_text()), path.relative_to(ROOT)

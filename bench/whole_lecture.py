@@ -1,6 +1,6 @@
 """Benchmark the lecture as a whole (not a test): ratios measured side by side in one run.
 
-    .venv/bin/python -m bench.lecture [--qualities l,h] [--jobs 2]
+    .venv/bin/python -m bench.whole_lecture [--qualities l,h] [--jobs 2]
 
 1. The whole lecture from a cold start (empty media folder, so an empty LaTeX cache too) at
    each quality: wall time against the lecture's running time; at -q h also against the
