@@ -466,11 +466,13 @@ def contour_segments(grid_x: np.ndarray, grid_y: np.ndarray, values: np.ndarray,
 
 
 def _contour_levels(values: np.ndarray) -> np.ndarray:
-    """Evenly spaced levels from the 2nd to the 98th percentile of the grid values."""
+    """Evenly spaced levels strictly between the 2nd and the 98th percentile of the grid
+    values (a level at a percentile itself would trace the corners of a function that is
+    flat over most of the square, such as exp(-x**2 - y**2))."""
     low, high = np.quantile(values, [0.02, 0.98])
     if high - low <= 1e-12 * max(1.0, abs(low), abs(high)):
         low, high = _plot_limits(values)
-    return np.linspace(low, high, CONTOUR_LEVELS)
+    return np.linspace(low, high, CONTOUR_LEVELS + 2)[1:-1]
 
 
 def _value_gradient_hvp(expression: Expression, points: np.ndarray, v: np.ndarray) -> np.ndarray:

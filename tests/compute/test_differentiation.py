@@ -342,6 +342,19 @@ def test_contour_grid_holds_the_slice_and_its_values():
     np.testing.assert_allclose(result.slice_limits, [curves.min(), curves.max()])
 
 
+def test_contour_levels_stay_clear_of_a_flat_tail():
+    """A bump that is flat over most of the square gets rings around the bump, not lines
+    tracing the square's corners, where the function is within 1e-6 of its minimum."""
+    result = jvp_hvp("exp(-x**2 - y**2)", [0.5, -0.2], [-2, 3], [-1, 1])
+    x, y = np.meshgrid(result.grid_x, result.grid_y, indexing="ij")
+    np.testing.assert_allclose(result.grid_values, np.exp(-x**2 - y**2), rtol=1e-12, atol=1e-300)
+    flat = np.exp(-x**2 - y**2) < result.grid_values.min() + 1e-6
+    assert flat.mean() > 0.1  # the tail is a real part of the square
+    assert result.contour_levels[0] > 1e-6
+    radii = np.linalg.norm(result.contour_segments.reshape(-1, 2), axis=1)
+    assert radii.max() < np.sqrt(-np.log(1e-6))  # every ring lies where f > 1e-6
+
+
 def test_contour_grid_also_holds_the_arrow_v():
     # The slice reaches 0.1 |v|, the arrow from the point to point + v reaches |v|.
     result = jvp_hvp(SOURCE_SURFACE, (0.0, 0.0), (2.0, 1.0), (-0.1, 0.1))
