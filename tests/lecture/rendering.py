@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 from lecture.catalog import entry
+from lecture.jobs import Job, plan_jobs
 
-__all__ = ["ROOT", "alive", "digest", "outputs", "render", "run_with_sets", "wait_for"]
+__all__ = ["ROOT", "alive", "case_ids", "digest", "outputs", "plan_low", "refusal", "render",
+           "wait_for"]
 
 ROOT = Path(__file__).resolve().parents[2]
 QUALITY = "480p15"
@@ -53,11 +55,25 @@ def alive(pid: int) -> bool:
     return state != "Z"  # a zombie has finished
 
 
-def run_with_sets(target: str, *sets: str) -> int:
-    """``./render.sh TARGET -q l --set ...`` in this process: its exit status."""
+def refusal(capsys, target: str, *sets: str) -> str:
+    """Run ``./render.sh TARGET -q l --set ...`` in this process, check that it was refused
+    (exit status 2, one line) and return that line without its ``error: ``."""
     from lecture import cli
 
     argv = [target, "-q", "l"]
     for item in sets:
         argv += ["--set", item]
-    return cli.main(argv)
+    code = cli.main(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+    return err.removeprefix("error: ").removesuffix("\n")
+
+
+def case_ids(cases) -> list[str]:
+    """Test ids of ``(target, [--set values], ...)`` cases: the first value, cut short."""
+    return [f"{sets[0].split('=')[0]}={sets[0].split('=', 1)[1][:24]}" for _, sets, *_ in cases]
+
+
+def plan_low(target: str, overrides: dict, media: Path) -> list[Job]:
+    """The jobs of ``./render.sh TARGET -q l`` with these overrides, into ``media``."""
+    return plan_jobs([target], overrides, "l", "mp4", media)

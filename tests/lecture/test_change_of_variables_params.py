@@ -2,25 +2,24 @@
 
 Refusals go through ``lecture.cli.main`` exactly as a user's ``--set`` would, and must end
 with exit status 2 and one line naming SCENE.PARAM, the value and what is allowed, before
-anything renders. Accepted values are resolved with ``plan_jobs``, which renders nothing.
+anything renders. Accepted values are resolved with ``plan_low`` (``plan_jobs`` at -q l),
+which renders nothing.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from lecture import cli
-from lecture.jobs import Job, plan_jobs
 from compute.change_of_variables import linear_map
 from lecture.catalog import entry, resolve_targets, section
 from lecture.params import Matrix, Optional, show
 from lecture.sections.change_of_variables import (
     Grid2DParams, JacobianFieldParams, Linear1DParams, MonotoneTransformParams,
 )
-from tests.lecture.rendering import run_with_sets
+from tests.lecture.rendering import case_ids, plan_low, refusal
 
 SOURCE_A = [[1.7321, -0.5], [1.0, 0.8660]]  # printed by the lecture source for theta 30, scale [2, 1]
 
@@ -94,34 +93,22 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("target", "sets", "where", "reason"), REFUSED,
-                         ids=[case[1][0].split("=")[0] + "=" + case[1][0].split("=", 1)[1][:24]
-                              for case in REFUSED])
+@pytest.mark.parametrize(("target", "sets", "where", "reason"), REFUSED, ids=case_ids(REFUSED))
 def test_bad_values_are_refused_in_one_line(no_render, capsys, target, sets, where, reason):
-    code = run_with_sets(target, *sets)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert err.count("\n") == 1, err  # one line
-    assert err.startswith(f"error: {where}"), err
-    assert reason in err.split(": ", 2)[-1], err
+    line = refusal(capsys, target, *sets)
+    assert line.startswith(where) and reason in line.split(": ", 1)[-1], line
     assert not (no_render / "lecture").exists()
 
 
 def test_refusal_happens_before_any_scene_of_the_run(no_render, capsys):
     """A bad value in one scene stops the whole section, the good scenes included."""
-    code = cli.main(["change_of_variables", "-q", "l", "--set", "cov_tanh.transform=x**2"])
-    assert code == 2
-    assert "cov_tanh.transform" in capsys.readouterr().err
+    assert "cov_tanh.transform" in refusal(capsys, "change_of_variables", "cov_tanh.transform=x**2")
     assert not (no_render / "lecture").exists()
-
-
-def plan(target: str, overrides: dict, tmp_path: Path) -> list[Job]:
-    return plan_jobs([target], overrides, "l", "mp4", tmp_path)
 
 
 def test_section_lists_four_scenes_in_lecture_order(tmp_path):
     assert section("change_of_variables").heading == "D.2 Change of variables and Jacobians"
-    jobs = plan("change_of_variables", {}, tmp_path)
+    jobs = plan_low("change_of_variables", {}, tmp_path)
     assert [job.stem for job in jobs] == [
         "04_cov_linear_1d", "05_cov_tanh", "06_cov_grid_2d", "07_cov_jacobian_field"]
     assert [job.scene.class_name for job in jobs] == [
@@ -132,7 +119,7 @@ def test_section_lists_four_scenes_in_lecture_order(tmp_path):
 
 
 def test_defaults_are_the_spec_defaults(tmp_path):
-    resolved = {job.scene.id: job.params.as_dict() for job in plan("change_of_variables", {},
+    resolved = {job.scene.id: job.params.as_dict() for job in plan_low("change_of_variables", {},
                                                                     tmp_path)}
     assert resolved == {
         "cov_linear_1d": {"a": 2.0, "b": 1.0, "n_samples": 10_000, "bins": 50, "seed": 42},
@@ -167,7 +154,7 @@ def test_default_grid_matrix_is_the_sources_rotation_times_scale():
 ])
 def test_valid_overrides_resolve_to_a_variant(tmp_path, overrides, expected):
     (scene_id,) = overrides
-    (job,) = plan(scene_id, overrides, tmp_path)
+    (job,) = plan_low(scene_id, overrides, tmp_path)
     resolved = job.params.as_dict()
     assert {name: resolved[name] for name in expected} == expected
     assert not job.params.is_default()
@@ -176,7 +163,7 @@ def test_valid_overrides_resolve_to_a_variant(tmp_path, overrides, expected):
 
 def test_a_none_means_theta_and_scale(tmp_path):
     for value in ("none", "None", " NONE "):
-        (job,) = plan("cov_grid_2d", {"cov_grid_2d": {"A": value}}, tmp_path)
+        (job,) = plan_low("cov_grid_2d", {"cov_grid_2d": {"A": value}}, tmp_path)
         assert job.params.A is None
         assert job.params.is_default()
         assert job.stem == "06_cov_grid_2d"

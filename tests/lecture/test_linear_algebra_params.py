@@ -21,13 +21,12 @@ import compute.linear_algebra
 from compute.results import keyframes, non_finite_fields
 from lecture import cli
 from lecture.catalog import entry, section
-from lecture.jobs import Job, plan_jobs
 from lecture.params import ParamError
 from lecture.sections.linear_algebra import (
     SOURCE_GALLERY, ConditionGalleryParams, NetworkJacobianParams, SVDEllipseParams,
     SpectralNormalizationParams,
 )
-from tests.lecture.rendering import run_with_sets
+from tests.lecture.rendering import case_ids, plan_low, refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_JACOBIANS = [  # printed by the source (float32)
@@ -126,37 +125,25 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("target", "sets", "where", "reason"), REFUSED,
-                         ids=[case[1][0].split("=")[0] + "=" + case[1][0].split("=", 1)[1][:24]
-                              for case in REFUSED])
+@pytest.mark.parametrize(("target", "sets", "where", "reason"), REFUSED, ids=case_ids(REFUSED))
 def test_bad_values_are_refused_in_one_line(with_earlier, capsys, target, sets, where, reason):
     before = tree(with_earlier)
-    code = run_with_sets(target, *sets)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert err.count("\n") == 1, err  # one line
-    assert err.startswith(f"error: {where}"), err
-    assert reason in err.split(": ", 2)[-1], err
+    line = refusal(capsys, target, *sets)
+    assert line.startswith(where) and reason in line.split(": ", 1)[-1], line
     assert tree(with_earlier) == before  # nothing written, nothing changed
 
 
 def test_refusal_happens_before_any_scene_of_the_section(with_earlier, capsys):
     """A bad value in one scene stops the whole section, the good scenes included."""
     before = tree(with_earlier)
-    code = cli.main(["linear_algebra", "-q", "l", "--set",
-                     "la_spectral_normalization.W=[[0, 0], [0, 0]]"])
-    assert code == 2
-    assert "la_spectral_normalization.W" in capsys.readouterr().err
+    line = refusal(capsys, "linear_algebra", "la_spectral_normalization.W=[[0, 0], [0, 0]]")
+    assert "la_spectral_normalization.W" in line
     assert tree(with_earlier) == before
-
-
-def plan(target: str, overrides: dict, tmp_path: Path) -> list[Job]:
-    return plan_jobs([target], overrides, "l", "mp4", tmp_path)
 
 
 def test_section_lists_four_scenes_in_lecture_order(tmp_path):
     assert section("linear_algebra").heading == "D.3 Linear algebra and spectral norms"
-    jobs = plan("linear_algebra", {}, tmp_path)
+    jobs = plan_low("linear_algebra", {}, tmp_path)
     assert [job.stem for job in jobs] == [
         "08_la_svd_ellipse", "09_la_condition_gallery", "10_la_nn_jacobian",
         "11_la_spectral_normalization"]
@@ -165,7 +152,7 @@ def test_section_lists_four_scenes_in_lecture_order(tmp_path):
 
 
 def test_defaults_are_the_spec_defaults(tmp_path):
-    resolved = {job.scene.id: job.params.as_dict() for job in plan("linear_algebra", {},
+    resolved = {job.scene.id: job.params.as_dict() for job in plan_low("linear_algebra", {},
                                                                     tmp_path)}
     assert resolved == {
         "la_svd_ellipse": {"A": [[2.0, 0.5], [0.3, 1.0]]},
@@ -215,7 +202,7 @@ def test_default_parameters_compute_the_source_numbers():
     ("la_spectral_normalization", {"power_iterations": 1}, {"power_iterations": 1}),
 ])
 def test_valid_overrides_resolve_to_a_variant(tmp_path, scene_id, overrides, expected):
-    (job,) = plan(scene_id, {scene_id: overrides}, tmp_path)
+    (job,) = plan_low(scene_id, {scene_id: overrides}, tmp_path)
     resolved = job.params.as_dict()
     assert {name: resolved[name] for name in expected} == expected
     assert not job.params.is_default()
@@ -241,7 +228,7 @@ def test_singular_matrices_are_shown_with_infinite_condition_numbers():
 
 def test_w_none_draws_it_and_a_given_w_overrides_scale(tmp_path):
     for value in ("none", "None", " NONE "):
-        (job,) = plan("la_spectral_normalization",
+        (job,) = plan_low("la_spectral_normalization",
                       {"la_spectral_normalization": {"W": value}}, tmp_path)
         assert job.params.W is None and job.params.is_default()
     given = SpectralNormalizationParams.resolve({"W": [[3, 1], [0, 2]], "scale": 50}).computed()
