@@ -465,6 +465,19 @@ def contour_segments(grid_x: np.ndarray, grid_y: np.ndarray, values: np.ndarray,
     return np.concatenate(pieces) if pieces else np.zeros((0, 2, 2))
 
 
+def _direction_and_step_range(direction: Sequence[float], alpha_range: Sequence[float],
+                              name: str) -> tuple[np.ndarray, tuple[float, float]]:
+    """The direction as an array and the step range as floats, refused if the direction is
+    zero or the range empty."""
+    vector = np.asarray(direction, dtype=float)
+    low, high = (float(a) for a in alpha_range)
+    if not np.any(vector != 0):
+        raise ValueError(f"the direction {name} must be nonzero")
+    if not low < high:
+        raise ValueError(f"alpha_range = [{low:g}, {high:g}] must have low < high")
+    return vector, (low, high)
+
+
 def _contour_levels(values: np.ndarray) -> np.ndarray:
     """Evenly spaced levels strictly between the 2nd and the 98th percentile of the grid
     values (a level at a percentile itself would trace the corners of a function that is
@@ -535,12 +548,7 @@ def jvp_hvp(
         If ``v`` is zero or the alpha range is empty.
     """
     point_array = np.asarray(point, dtype=float)
-    v = np.asarray(direction, dtype=float)
-    low, high = (float(a) for a in alpha_range)
-    if not np.any(v != 0):
-        raise ValueError("the direction v must be nonzero")
-    if not low < high:
-        raise ValueError(f"alpha_range = [{low:g}, {high:g}] must have low < high")
+    v, (low, high) = _direction_and_step_range(direction, alpha_range, "v")
     expression = parse(f, ("x", "y"))
 
     half = _grid_half_width(v, (low, high))
@@ -698,12 +706,7 @@ def nn_linearization(
     """
     import torch
 
-    d = np.asarray(direction, dtype=float)
-    low, high = (float(a) for a in alpha_range)
-    if not np.any(d != 0):
-        raise ValueError("the direction d must be nonzero")
-    if not low < high:
-        raise ValueError(f"alpha_range = [{low:g}, {high:g}] must have low < high")
+    d, (low, high) = _direction_and_step_range(direction, alpha_range, "d")
 
     generator = torch.Generator().manual_seed(int(torch_seed))
     torch.rand(source_draws, generator=generator)
