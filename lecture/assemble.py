@@ -31,6 +31,7 @@ import srt
 
 from lecture.captions import chapters_vtt, srt_to_vtt, transcript
 from lecture.catalog import SceneEntry, lecture_order
+from lecture.staging import write_whole
 
 __all__ = ["Part", "assemble", "chapter_title", "parts_of", "shifted_captions"]
 
@@ -132,12 +133,6 @@ def shifted_captions(parts: list[Part], starts: list[float]) -> str:
     return srt.compose(cues, reindex=False)
 
 
-def _write(path: Path, data: bytes | str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(partial, path)
-
-
 @dataclass(frozen=True)
 class Assembly:
     status: str  # "joined", "unchanged" or "incomplete"
@@ -163,14 +158,14 @@ def assemble(folder: Path) -> Assembly:
     spans = [(float(a), float(b)) for a, b in _join(parts, partial)]
     os.replace(partial, folder / f"{LECTURE}.mp4")
     captions = shifted_captions(parts, [start for start, _ in spans])
-    _write(folder / f"{LECTURE}.srt", captions)
-    _write(folder / f"{LECTURE}.vtt", srt_to_vtt(captions))
-    _write(folder / "chapters.vtt", chapters_vtt(
+    write_whole(folder / f"{LECTURE}.srt", captions)
+    write_whole(folder / f"{LECTURE}.vtt", srt_to_vtt(captions))
+    write_whole(folder / "chapters.vtt", chapters_vtt(
         [(start, end, chapter_title(p.entry)) for p, (start, end) in zip(parts, spans)]))
-    _write(folder / f"{LECTURE}.txt", lecture_transcript(parts))
+    write_whole(folder / f"{LECTURE}.txt", lecture_transcript(parts))
     record = {"key": key, "duration_s": round(spans[-1][1], 3), "parts": [
         {"id": p.entry.id, "clip": str(p.clip.relative_to(folder)), "title": chapter_title(p.entry),
          "start_s": round(start, 3), "end_s": round(end, 3)}
         for p, (start, end) in zip(parts, spans)]}
-    _write(manifest, json.dumps(record, indent=1))  # last: it marks the join as whole
+    write_whole(manifest, json.dumps(record, indent=1))  # last: it marks the join as whole
     return Assembly("joined", folder)

@@ -26,7 +26,7 @@ from typing import Any
 
 from lecture.jobs import ROOT, Job, UsageError
 from lecture.runner import Outcome, StopFlag, job_payload, worker_command, worker_env
-from lecture.staging import WorkFolder, commit
+from lecture.staging import WorkFolder, commit, write_whole
 
 __all__ = ["RemoteRenderFailed", "connect", "remote_render", "render_on_dask"]
 
@@ -112,9 +112,7 @@ def _receive(job: Job, reply: dict[str, Any], started: float) -> Outcome:
         target = job.media / name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".partial")
-            partial.write_bytes(data)
-            partial.replace(target)
+            write_whole(target, data)
     return Outcome(job, "rendered", time.perf_counter() - started, 0)
 
 

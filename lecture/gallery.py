@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import shlex
 from pathlib import Path
 from typing import Any
 
 from lecture.catalog import LECTURE_TITLE, SCENES, SECTIONS, entry
+from lecture.staging import write_whole
 
 __all__ = ["key_numbers", "render_command", "write_gallery"]
 
@@ -244,8 +244,5 @@ def write_gallery(folder: Path) -> Path:
             f"<title>{html.escape(LECTURE_TITLE)} ({html.escape(folder.name)})</title>"
             f"<style>{STYLE}</style></head><body><main>\n" + "\n".join(body)
             + f"\n</main><script>{SCRIPT}</script></body></html>\n")
-    out = folder / "index.html"
-    partial = folder / "index.html.partial"
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, out)
-    return out
+    write_whole(folder / "index.html", page)
+    return folder / "index.html"

@@ -23,7 +23,7 @@ from lecture.assemble import Assembly, assemble
 from lecture.gallery import write_gallery
 from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
 from lecture.runner import Outcome, render_locally
-from lecture.staging import clean_stale
+from lecture.staging import clean_stale, write_whole
 
 __all__ = ["Request", "Result", "default_media", "execute", "plan", "sweep_summaries"]
 
@@ -127,10 +127,8 @@ def sweep_summaries(request: Request, jobs: list[Job]) -> list[Path]:
                                              if np.size(v) <= KEY_NUMBERS}})
             path = request.folder / "sweeps" / f"{scene_id}.{name}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(path.name + ".partial")
-            partial.write_text(json.dumps({"scene": scene_id, "param": name,
-                                           "quality": request.quality, "variants": rows},
-                                          indent=1), encoding="utf-8")
-            os.replace(partial, path)
+            write_whole(path, json.dumps({"scene": scene_id, "param": name,
+                                          "quality": request.quality, "variants": rows},
+                                         indent=1))
             written.append(path)
     return written

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from lecture import faults
 
-__all__ = ["OUTPUT_SUFFIXES", "WorkFolder", "clean_stale", "commit", "recover"]
+__all__ = ["OUTPUT_SUFFIXES", "WorkFolder", "clean_stale", "commit", "recover",
+           "write_whole"]
 
 OUTPUT_SUFFIXES = (".mp4", ".webm", ".gif", ".png", ".storyboard.png", ".srt", ".vtt",
                    ".chapters.vtt", ".txt", ".json")
@@ -79,7 +80,8 @@ def commit(staged: Path, out_dir: Path, work: Path) -> list[Path]:
             os.link(out_dir / name, backup / name)
         except OSError:  # a file system without hard links
             shutil.copy2(out_dir / name, backup / name)
-    _write_json(work / "journal.json", {"out_dir": str(out_dir), "files": names + stale})
+    journal = {"out_dir": str(out_dir), "files": names + stale}
+    write_whole(work / "journal.json", json.dumps(journal))
     for index, path in enumerate(files):
         os.replace(path, out_dir / path.name)
         if index == 0:
@@ -129,7 +131,9 @@ def clean_stale(root: Path) -> None:
             os.close(fd)
 
 
-def _write_json(path: Path, value: object) -> None:
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(value), encoding="utf-8")
+def write_whole(path: Path, data: bytes | str) -> None:
+    """Write ``path`` whole or not at all: into ``<name>.partial`` beside it, then renamed
+    over it, so a reader never sees half a file (text is written as UTF-8)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     os.replace(partial, path)
