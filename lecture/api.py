@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from lecture.catalog import SCENES, resolve_targets
-from lecture.jobs import THEMES, Job, UsageError
+from lecture.jobs import Job, UsageError
 from lecture.params import ParamError
 from lecture.pipeline import Request, default_media, execute, plan
 
@@ -130,8 +130,8 @@ def _array(value: Any) -> Any:
 def render(targets: str | list[str] | None = None, *, quality: str = "m",
            params: Mapping[str, Mapping[str, Any]] | None = None,
            sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
-           theme: str = "dark", force: bool = False, jobs: int | None = None, media: str | Path | None = None,
-           scheduler: str | None = None, **overrides: Any) -> list[Clip]:
+           theme: str = "dark", force: bool = False, jobs: int | None = None,
+           media: str | Path | None = None, scheduler: str | None = None, **overrides: Any) -> list[Clip]:
     """Render scenes (ids, a section, or the whole lecture for None) and return their clips.
 
     ``render("cov_tanh", quality="l", transform="sigmoid(2*x)")`` sets parameters of a single
@@ -150,8 +150,6 @@ def render(targets: str | list[str] | None = None, *, quality: str = "m",
                                  f"exactly one target scene (got {len(chosen)}); use params="
                                  "{scene: {...}} for several")
             table.setdefault(chosen[0].id, {}).update(overrides)
-        if theme not in THEMES:
-            raise UsageError(f"theme = {theme!r}: must be one of {', '.join(THEMES)}")
         request = Request(tuple(names), table, {k: dict(v) for k, v in (sweep or {}).items()},
                           quality, fmt, theme, force, jobs or os.cpu_count() or 1,
                           Path(media).resolve() if media else default_media(),

@@ -150,6 +150,10 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     value (per combination of values, if it sweeps several parameters), each on top of
     the scene's overrides.
     """
+    for option, value, allowed in (("quality", quality, QUALITY_DIRS), ("format", fmt, FORMATS),
+                                   ("theme", theme, THEMES)):
+        if value not in allowed:
+            raise UsageError(f"{option} = {value!r}: must be one of {', '.join(allowed)}")
     try:
         scenes = resolve_targets(targets)
     except KeyError as exc:

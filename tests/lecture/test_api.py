@@ -63,6 +63,11 @@ def test_a_variant_rendered_from_python_is_the_one_the_command_line_would_render
     (lambda m: render("mc_concentration", quality="l", media=m, params={
         "mc_concentration": {"trials": 1_000_000, "n_max": 1_000_000}}),
      "mc_concentration.trials = 1000000: trials * (n_max + n_points) must be at most"),
+    (lambda m: render("cov_tanh", quality="z", media=m), "quality = 'z': must be one of l, m"),
+    (lambda m: render("cov_tanh", quality="l", fmt="avi", media=m),
+     "format = 'avi': must be one of mp4, webm, gif"),
+    (lambda m: render("cov_tanh", quality="l", theme="sepia", media=m),
+     "theme = 'sepia': must be one of dark, light"),
 ])
 def test_bad_input_raises_one_exception_with_the_command_lines_line(call, message, lecture):
     with pytest.raises(BadInput) as refused:
