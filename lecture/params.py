@@ -26,7 +26,7 @@ from compute.results import NotComputable, non_finite_fields
 
 __all__ = [
     "Choice", "Count", "Covariance", "ExprKind", "ExprList", "Interval", "ListOf", "Matrix",
-    "Optional", "ParamError", "Real", "SceneParams", "Vector", "param", "show",
+    "Optional", "ParamError", "Real", "SEED", "SceneParams", "Vector", "param", "show",
 ]
 
 
@@ -127,6 +127,10 @@ class Count:
         if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
             raise ValueError(f"must be {self.describe()}")
         return value
+
+
+SEED = Count(0, 2**32 - 1)
+"""Any seed numpy and torch accept: the kind of every seed parameter."""
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,12 @@ import numpy as np
 
 from compute.expr import parse
 from lecture.params import (
-    Count, ExprKind, ExprList, Interval, Matrix, Optional, ParamError, Real, SceneParams, Vector,
-    param,
+    SEED, Count, ExprKind, ExprList, Interval, Matrix, Optional, ParamError, Real, SceneParams,
+    Vector, param,
 )
 
 __all__ = ["Grid2DParams", "JacobianFieldParams", "Linear1DParams", "MonotoneTransformParams"]
 
-SEED = Count(0, 2**32 - 1)
 SAMPLES = Count(10, 10**6)
 BINS = Count(2, 200)
 MAX_CONDITION = 100.0

@@ -14,12 +14,11 @@ import math
 from dataclasses import dataclass
 
 from lecture.params import (
-    Count, ExprKind, Interval, ListOf, ParamError, Real, SceneParams, Vector, param,
+    SEED, ExprKind, Interval, ListOf, ParamError, Real, SceneParams, Vector, param,
 )
 
 __all__ = ["JvpHvpParams", "NnLinearizationParams", "TangentCurvatureParams"]
 
-SEED = Count(0, 2**32 - 1)
 MIN_RANGE_WIDTH = 0.1
 """Narrowest x_range or alpha_range: below it the plots show rounding, not shape."""
 X_RANGE = Interval(bound=1000, min_width=MIN_RANGE_WIDTH)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from lecture.params import (
-    Count, ListOf, Matrix, Optional, ParamError, Real, SceneParams, Vector, param,
+    SEED, Count, ListOf, Matrix, Optional, ParamError, Real, SceneParams, Vector, param,
 )
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "SpectralNormalizationParams",
 ]
 
-SEED = Count(0, 2**32 - 1)
 ENTRY_BOUND = 1000.0
 """Largest magnitude of a matrix entry: singular values stay below 2000, det below 2e6."""
 MIN_SPECTRAL_NORM = 1e-3

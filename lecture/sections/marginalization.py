@@ -29,12 +29,12 @@ from compute.marginalization import (
     MAX_SLICE_SPREADS, MIN_MASS, conditional_spreads, contrasting_correlation, with_correlation,
 )
 from lecture.params import (
-    Count, Covariance, Interval, ListOf, ParamError, Real, SceneParams, Vector, param, show,
+    SEED, Count, Covariance, Interval, ListOf, ParamError, Real, SceneParams, Vector, param,
+    show,
 )
 
 __all__ = ["ConditionalsParams", "JointMarginalsParams"]
 
-SEED = Count(0, 2**32 - 1)
 GRID = Count(10, 500)
 SAMPLES = Count(1, 10_000)
 MEAN = Vector(2, bound=1e3)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from compute.expr import parse
-from lecture.params import Choice, Count, ExprKind, ParamError, Real, SceneParams, param
+from lecture.params import (
+    SEED, Choice, Count, ExprKind, ParamError, Real, SceneParams, param,
+)
 
 __all__ = ["ConcentrationParams", "MeanConvergenceParams", "NonlinearExpectationParams"]
 
-SEED = Count(0, 2**32 - 1)
 POINTS = Count(2, 2000)
 MEAN = Real(ge=-1000, le=1000)
 STD = Real(ge=0.001, le=1000)
