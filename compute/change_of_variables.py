@@ -44,6 +44,7 @@ __all__ = [
     "linear_map",
     "map_extent",
     "map_points",
+    "normal_pdf",
     "pick_squares",
     "rotation",
     "sampled_z_range",
@@ -77,7 +78,8 @@ def linear_map(theta_deg: float, scale: Sequence[float],
     return rotation(theta_deg) @ np.diag(np.asarray(scale, dtype=float))
 
 
-def _normal_pdf(x: np.ndarray, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+def normal_pdf(x: np.ndarray, mean: float | np.ndarray = 0.0, std: float = 1.0) -> np.ndarray:
+    """The density of N(mean, std**2) at x (mean may be an array broadcast against x)."""
     z = (np.asarray(x, dtype=float) - mean) / std
     return np.exp(-0.5 * z**2) / (std * np.sqrt(2.0 * np.pi))
 
@@ -152,12 +154,12 @@ def linear_1d(a: float, b: float, n_samples: int, bins: int, seed: int) -> Linea
         sample_std=float(np.std(y_samples)),
         jacobian_factor=jacobian_factor,
         y_grid=y_grid,
-        density_analytic=_normal_pdf(y_grid, b, abs(a)),
-        density_change_of_variables=_normal_pdf((y_grid - b) / a) * jacobian_factor,
+        density_analytic=normal_pdf(y_grid, b, abs(a)),
+        density_change_of_variables=normal_pdf((y_grid - b) / a) * jacobian_factor,
         x_samples=x_samples,
         y_samples=y_samples,
         x_grid=x_grid,
-        density_x=_normal_pdf(x_grid),
+        density_x=normal_pdf(x_grid),
         x_hist_edges=x_hist_edges,
         x_hist_density=x_hist_density,
         y_hist_edges=y_hist_edges,
@@ -270,7 +272,7 @@ def transformed_density(transform: str, y: np.ndarray, z_low: float, z_high: flo
     """
     expression = parse(transform, ("x",))
     z, slope = _inverse_and_slope(expression, np.asarray(y, dtype=float), z_low, z_high)
-    return _normal_pdf(z) / np.abs(slope)
+    return normal_pdf(z) / np.abs(slope)
 
 
 def tanh_like(transform: str, n_samples: int, bins: int, seed: int) -> MonotoneTransform:
@@ -312,7 +314,7 @@ def tanh_like(transform: str, n_samples: int, bins: int, seed: int) -> MonotoneT
     hist_density, hist_edges = np.histogram(y_samples, bins=bins, density=True)
     return MonotoneTransform(
         y_grid=y_grid,
-        density=_normal_pdf(z_grid) * jacobian_factor,
+        density=normal_pdf(z_grid) * jacobian_factor,
         jacobian_factor=jacobian_factor,
         hist_density=hist_density,
         hist_edges=hist_edges,

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compute.change_of_variables import normal_pdf
 from compute.results import NotComputable, internal
 
 __all__ = [
@@ -141,11 +142,6 @@ def check_gaussian(mean: Vector2, cov: Matrix2) -> tuple[np.ndarray, np.ndarray]
         raise ValueError(f"not positive definite: variances {cov[0, 0]:.6g} and {cov[1, 1]:.6g}, "
                          f"determinant {det:.6g}; all three must be > 0")
     return mean, cov
-
-
-def _normal_pdf(x: np.ndarray, mean: float | np.ndarray, std: float) -> np.ndarray:
-    u = (np.asarray(x, dtype=float) - mean) / std
-    return np.exp(-0.5 * u**2) / (std * np.sqrt(2.0 * np.pi))
 
 
 def _cholesky(cov: np.ndarray) -> tuple[float, float, float]:
@@ -331,8 +327,8 @@ def joint_marginals(mean: Vector2, cov: Matrix2, x_range: Vector2, z_range: Vect
     correlation = float(cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]))
     other_correlation = contrasting_correlation(correlation)
     other_cov = with_correlation(cov, other_correlation)
-    marginal_x_analytic = _normal_pdf(x, mean[0], np.sqrt(cov[0, 0]))
-    marginal_z_analytic = _normal_pdf(z, mean[1], np.sqrt(cov[1, 1]))
+    marginal_x_analytic = normal_pdf(x, mean[0], np.sqrt(cov[0, 0]))
+    marginal_z_analytic = normal_pdf(z, mean[1], np.sqrt(cov[1, 1]))
 
     def on_grid(joint_cov: np.ndarray):
         density = np.exp(_log_density(mean, joint_cov, x, z))
@@ -536,13 +532,13 @@ def conditionals(mean: Vector2, cov: Matrix2, z_values: Vector2, n_samples: int,
         conditional_variance=variance,
         conditional_std=std,
         regression_slope=slope,
-        marginal_z_at_values=_normal_pdf(z_values, mean[1], np.sqrt(cov[1, 1])),
+        marginal_z_at_values=normal_pdf(z_values, mean[1], np.sqrt(cov[1, 1])),
         slice_areas=np.exp(tops[:, 0]) * integrals,
         samples=sample_joint(mean, cov, n_samples, seed),
         x_range=grid.x_range,
         z_range=grid.z_range,
         x=x,
-        conditional_pdf_analytic=_normal_pdf(x[None, :], means[:, None], std),
+        conditional_pdf_analytic=normal_pdf(x[None, :], means[:, None], std),
         conditional_pdf_numerical=slices / integrals[:, None],
         mean=mean,
         cov=cov,
