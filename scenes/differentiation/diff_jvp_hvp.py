@@ -19,7 +19,6 @@ from scenes.theme.layout import partial_polyline
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ORDER, SECOND_ROUTE, TRUTH,
 )
-from scenes.theme.panel import make_header
 from scenes.theme.plots import line_swatch, make_legend
 from scenes.theme.shapes import (
     dot_cloud_points, get_dot_cloud, get_heat_image, get_segments, segment_points,
@@ -57,9 +56,10 @@ class DiffJvpHvp(LectureScene):
         self.step("f along a line through the point")
         equation = (r"f(x_0+\alpha v) \approx f(x_0) + \alpha\, v^{\top}\nabla f"
                     r" + \tfrac{\alpha^2}{2}\, v^{\top} H v")
-        self.open_with(equation, "Near a point, f along a direction v is almost a parabola "
-                                 "in the step alpha.", run_time=2.5)
-        header_bottom = make_header(self.entry.title, equation).get_bottom()[1]
+        header = self.open_with(
+            equation, "Near a point, f along a direction v is almost a parabola in the step "
+            "alpha.", run_time=2.5)
+        header_bottom = header.get_bottom()[1]
 
         # Filled contours and contour lines, drawn to scale.
         self.step("f near the point")

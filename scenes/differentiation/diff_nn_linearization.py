@@ -18,7 +18,7 @@ from scenes.theme.base import LectureScene
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_ORDER, SECOND_ROUTE, TICK_SIZE, TRUTH,
 )
-from scenes.theme.panel import make_header, make_panel
+from scenes.theme.panel import make_panel
 from scenes.theme.plots import line_swatch, make_legend
 from scenes.theme.shapes import get_segments
 
@@ -55,9 +55,9 @@ class DiffNnLinearization(LectureScene):
         self.step("The two products this scene computes")
         equation = (r"y(x_0+\alpha d) \approx y(x_0) + \alpha\, J d,\qquad "
                     r"H u = \nabla_\theta\big(\nabla_\theta y \cdot u\big)")
-        self.open_with(equation, "Derivatives one direction at a time: J d for "
-                                 "the input, H u for the weights.", run_time=2.5)
-        header_bottom = make_header(self.entry.title, equation).get_bottom()[1]
+        header = self.open_with(equation, "Derivatives one direction at a time: J d for "
+                                "the input, H u for the weights.", run_time=2.5)
+        header_bottom = header.get_bottom()[1]
         top = min(1.6, header_bottom - 0.6)
 
         self.step("The seeded 2-4-1 tanh network")
@@ -276,8 +276,6 @@ class DiffNnLinearization(LectureScene):
         room = SAFE_X - cost.get_left()[0]
         if cost.width > room:  # a long byte count: shrink a little rather than leave the frame
             cost.scale(room / cost.width, about_edge=LEFT)
-        if cost.get_right()[0] > SAFE_X:
-            cost.scale_to_fit_width(SAFE_X - cost.get_left()[0])
         return hessian, cost
 
 

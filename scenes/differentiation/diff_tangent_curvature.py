@@ -18,7 +18,7 @@ from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.palette import (
     CONCAVE, CONVEX, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH,
 )
-from scenes.theme.panel import make_header, make_panel, merge_outlines
+from scenes.theme.panel import make_panel, merge_outlines
 from scenes.theme.plots import line_swatch, make_legend
 from scenes.theme.shapes import (
     clip_segments, dot_cloud_points, get_dot_cloud, get_segments, segment_points,
@@ -67,9 +67,9 @@ class DiffTangentCurvature(LectureScene):
         self.step("What f' and f'' say near a point")
         equation = (r"f(x) \approx f(x_0) + f'(x_0)\,(x-x_0)"
                     r" + \tfrac12\, f''(x_0)\,(x-x_0)^2")
-        self.open_with(equation, "Near any point, f' is the slope of f and f'' says how "
-                                 "that slope bends.", run_time=2.5)
-        header_bottom = make_header(self.entry.title, equation).get_bottom()[1]
+        header = self.open_with(equation, "Near any point, f' is the slope of f and f'' says how "
+                                "that slope bends.", run_time=2.5)
+        header_bottom = header.get_bottom()[1]
 
         self.step("f on top")
         f_label = rf"f(x) = {f_tex}"

@@ -159,9 +159,8 @@ class LaNnJacobian(LectureScene):
         self.step("The ellipse J predicts, and its semi-axes")
         predictions = VGroup()
         for k in range(count):
-            ellipse = r.outputs[k] + r.radius * r.circle @ r.jacobians[k].T
             predictions.add(VMobject(stroke_color=SECOND_ROUTE, stroke_width=3).set_points(
-                inset_points(k, dashed_closed(ellipse, 3, 2))))
+                inset_points(k, dashed_closed(r.linear_images[k], 3, 2))))
         semi_axes = VGroup()
         for k in range(count):
             for axis, color in zip(r.principal_axes[k], AXIS_COLORS):

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import Scene, ValueTracker, Write, linear
+from manim import Scene, ValueTracker, VGroup, Write, linear
 
 from lecture.catalog import SceneEntry, entry
 from lecture.faults import checkpoint
@@ -74,11 +74,14 @@ class LectureScene(Scene):
         movers = [m for m in self.mobjects if m.get_family_updaters()]
         self.bring_to_front(*movers)
 
-    def open_with(self, equation: str, line: str, run_time: float = 2.0) -> None:
-        """Step 1 of every scene: write the catalog's title and the key equation, narrated."""
+    def open_with(self, equation: str, line: str, run_time: float = 2.0) -> VGroup:
+        """Step 1 of every scene: write the catalog's title and the key equation, narrated.
+        Returns the header, for placing what comes below it."""
+        header = make_header(self.entry.title, equation)
         with self.narrate(line):
-            self.play(Write(make_header(self.entry.title, equation)), run_time=run_time)
+            self.play(Write(header), run_time=run_time)
             self.wait(0.5)
+        return header
 
     def freeze_movers(self) -> None:
         """Stop every updater: what they drew last stays, and later steps draw it once."""
