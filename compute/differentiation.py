@@ -39,7 +39,6 @@ torch is imported inside the functions, so importing this module stays cheap.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from compute.expr import Expression, parse
+from compute.networks import linear_layer, tanh_network
 from compute.results import NotComputable, internal
 
 if TYPE_CHECKING:
@@ -640,26 +640,9 @@ class NnLinearization:
     large_hessian_bytes: float = internal()  # its Hessian in float32 (4e18 bytes)
 
 
-def _linear_layer(fan_in: int, fan_out: int, generator) -> tuple:
-    """Weight and bias drawn as ``nn.Linear(fan_in, fan_out)`` initialises them, in float32,
-    from ``generator``: Kaiming-uniform with ``a = sqrt(5)`` for the weight, then
-    ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))`` for the bias."""
-    import torch
-
-    gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
-    weight_bound = math.sqrt(3.0) * gain / math.sqrt(fan_in)
-    bias_bound = 1.0 / math.sqrt(fan_in)
-    weight = torch.empty(fan_out, fan_in).uniform_(-weight_bound, weight_bound, generator=generator)
-    bias = torch.empty(fan_out).uniform_(-bias_bound, bias_bound, generator=generator)
-    return weight, bias
-
-
 def _network_output(params: tuple, x):
-    """``Linear(4, 1)(tanh(Linear(2, 4)(x)))`` for inputs of shape (..., 2), squeezed to (...)."""
-    import torch
-
-    w1, b1, w2, b2 = params
-    return (torch.tanh(x @ w1.T + b1) @ w2.T + b2).squeeze(-1)
+    """The 2-4-1 network for inputs of shape (..., 2), squeezed to (...)."""
+    return tanh_network(params, x).squeeze(-1)
 
 
 def nn_linearization(
@@ -710,7 +693,7 @@ def nn_linearization(
 
     generator = torch.Generator().manual_seed(int(torch_seed))
     torch.rand(source_draws, generator=generator)
-    layers = (*_linear_layer(2, 4, generator), *_linear_layer(4, 1, generator))
+    layers = (*linear_layer(2, 4, generator), *linear_layer(4, 1, generator))
     x = torch.randn(1, 2, generator=generator)
     u = tuple(torch.randn(p.shape, generator=generator) for p in layers)
     x0 = torch.randn(1, 2, generator=generator)

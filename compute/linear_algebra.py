@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compute.networks import linear_layer, tanh_network
 from compute.results import NotComputable, internal, may_be_infinite
 
 __all__ = [
@@ -345,9 +346,9 @@ def tanh_network_weights(torch_seed: int, hidden: int
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weights of the 2-``hidden``-2 network ``W2 tanh(W1 x + b1) + b2``, as the source builds it.
 
-    ``torch.manual_seed(torch_seed)`` then ``nn.Linear(2, hidden)`` and
-    ``nn.Linear(hidden, 2)`` (float32, PyTorch's default initialisation), run inside
-    ``torch.random.fork_rng`` so the caller's global random state is left as it was.
+    What ``torch.manual_seed(torch_seed)`` then ``nn.Linear(2, hidden)`` and
+    ``nn.Linear(hidden, 2)`` give (float32, PyTorch's default initialisation), drawn from a
+    local generator (:mod:`compute.networks`), so the global random state is left alone.
 
     Returns
     -------
@@ -357,12 +358,9 @@ def tanh_network_weights(torch_seed: int, hidden: int
     """
     import torch
 
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(torch_seed)
-        first = torch.nn.Linear(2, hidden, dtype=torch.float32)
-        second = torch.nn.Linear(hidden, 2, dtype=torch.float32)
-    return tuple(p.detach().to(torch.float64).numpy().copy()
-                 for p in (first.weight, first.bias, second.weight, second.bias))
+    generator = torch.Generator().manual_seed(int(torch_seed))
+    layers = (*linear_layer(2, hidden, generator), *linear_layer(hidden, 2, generator))
+    return tuple(p.to(torch.float64).numpy().copy() for p in layers)
 
 
 @dataclass(frozen=True)
@@ -422,10 +420,10 @@ def network_jacobian(torch_seed: int, hidden: int, points: Sequence[Sequence[flo
     import torch
 
     w1, b1, w2, b2 = tanh_network_weights(torch_seed, hidden)
-    tw1, tb1, tw2, tb2 = (torch.from_numpy(w) for w in (w1, b1, w2, b2))
+    params = tuple(torch.from_numpy(w) for w in (w1, b1, w2, b2))
 
     def network(x: torch.Tensor) -> torch.Tensor:  # x: (..., 2)
-        return torch.tanh(x @ tw1.T + tb1) @ tw2.T + tb2
+        return tanh_network(params, x)
 
     centers = np.array(points, dtype=float).reshape(-1, 2)
     directions = unit_circle()

@@ -279,18 +279,19 @@ def numpy_network(result, x: np.ndarray) -> np.ndarray:
     return np.tanh(x @ result.W1.T + result.b1) @ result.W2.T + result.b2
 
 
-def test_network_weights_are_the_source_networks():
+@pytest.mark.parametrize(("seed", "hidden"), [(42, 8), (0, 3), (123_456, 64), (2**32 - 1, 1)])
+def test_network_weights_are_the_source_networks(seed, hidden):
     import torch
 
     state = torch.get_rng_state()
     try:  # The source's construction, with the global seed.
-        torch.manual_seed(42)
-        fc1, fc2 = torch.nn.Linear(2, 8), torch.nn.Linear(8, 2)
+        torch.manual_seed(seed)
+        fc1, fc2 = torch.nn.Linear(2, hidden), torch.nn.Linear(hidden, 2)
     finally:
         torch.set_rng_state(state)
     expected = [p.detach().double().numpy() for p in (fc1.weight, fc1.bias, fc2.weight, fc2.bias)]
     before = torch.get_rng_state()
-    weights = tanh_network_weights(42, 8)
+    weights = tanh_network_weights(seed, hidden)
     assert torch.equal(torch.get_rng_state(), before), "the global torch RNG was touched"
     for ours, theirs in zip(weights, expected):
         np.testing.assert_array_equal(ours, theirs)
