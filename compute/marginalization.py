@@ -54,11 +54,13 @@ __all__ = [
     "conditional_spreads",
     "conditionals",
     "contrasting_correlation",
+    "far_slices",
     "gaussian_density",
     "grid_mass",
     "joint_marginals",
     "nice_step",
     "sample_joint",
+    "second_joint",
     "with_correlation",
 ]
 
@@ -198,6 +200,22 @@ def contrasting_correlation(correlation: float) -> float:
     return FALLBACK_CORRELATION
 
 
+def second_joint(cov: Matrix2) -> tuple[float, float, np.ndarray]:
+    """The correlation of ``cov``, the contrasting correlation of the second joint, and
+    that joint's covariance (same variances, hence the same marginals)."""
+    cov = np.asarray(cov, dtype=float)
+    correlation = float(cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]))
+    other_correlation = contrasting_correlation(correlation)
+    return correlation, other_correlation, with_correlation(cov, other_correlation)
+
+
+def far_slices(z_values: np.ndarray, mean_z: float, sd_z: float) -> np.ndarray:
+    """Which ``z_values`` lie more than ``MAX_SLICE_SPREADS`` deviations from ``mean_z``
+    (where the joint no longer shows; a relative 1e-12 spares values on the edge)."""
+    return np.abs(np.asarray(z_values, dtype=float) - mean_z) > (
+        MAX_SLICE_SPREADS * sd_z * (1 + 1e-12))
+
+
 def _axes(x_range: Vector2, z_range: Vector2, grid: int) -> tuple[np.ndarray, np.ndarray]:
     return np.linspace(x_range[0], x_range[1], grid), np.linspace(z_range[0], z_range[1], grid)
 
@@ -324,9 +342,7 @@ def joint_marginals(mean: Vector2, cov: Matrix2, x_range: Vector2, z_range: Vect
     """
     mean, cov = check_gaussian(mean, cov)
     x, z = _axes(x_range, z_range, grid)
-    correlation = float(cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]))
-    other_correlation = contrasting_correlation(correlation)
-    other_cov = with_correlation(cov, other_correlation)
+    correlation, other_correlation, other_cov = second_joint(cov)
     marginal_x_analytic = normal_pdf(x, mean[0], np.sqrt(cov[0, 0]))
     marginal_z_analytic = normal_pdf(z, mean[1], np.sqrt(cov[1, 1]))
 
@@ -428,7 +444,7 @@ def conditional_plot_grid(mean: Vector2, cov: Matrix2, z_values: Vector2) -> Plo
     mean, cov = check_gaussian(mean, cov)
     z_values = np.array(z_values, dtype=float).reshape(-1)
     sx, sz = np.sqrt(np.diag(cov))
-    far = np.abs(z_values - mean[1]) > MAX_SLICE_SPREADS * sz * (1 + 1e-12)
+    far = far_slices(z_values, mean[1], sz)
     if far.any():
         raise NotComputable(f"z = {z_values[far][0]:.6g} lies more than {MAX_SLICE_SPREADS:g} "
                             f"standard deviations of z from its mean {mean[1]:.6g}")

@@ -8,7 +8,7 @@ The checks across fields are closed forms, cheap enough for ``--list`` and a war
 they keep the pictures meaningful, and with the kinds' bounds every computed number finite:
 
 - ``marg_joint_marginals``: each range holds at least ``MIN_MASS`` of its marginal, and the
-  grid has at least ``POINTS_PER_SPREAD`` points per conditional standard deviation along
+  grid has at least ``MIN_POINTS_PER_SPREAD`` points per conditional standard deviation along
   each axis (the joint's narrowest width), for both joints shown, so that the trapezoid
   integrals are accurate. That the rectangle holds ``MIN_MASS`` of each joint needs the
   joint on the grid: the computation refuses that (``NotComputable``).
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from compute.marginalization import (
-    MAX_SLICE_SPREADS, MIN_MASS, conditional_spreads, contrasting_correlation, with_correlation,
+    MAX_SLICE_SPREADS, MIN_MASS, conditional_spreads, far_slices, second_joint,
 )
 from lecture.params import (
     SEED, Count, Covariance, Interval, ListOf, ParamError, Real, SceneParams, Vector, param,
@@ -45,7 +45,7 @@ the joint is a line, and its slices would need thousands of grid points."""
 RANGE = Interval(bound=1e4, min_width=1e-3)
 """A plotted range: ten times the largest mean, room for the widest spread."""
 Z_VALUES = ListOf(Real(ge=-1e4, le=1e4), 1, 12, "numbers")
-POINTS_PER_SPREAD = 2
+MIN_POINTS_PER_SPREAD = 2
 """Fewest grid points per conditional standard deviation along each axis."""
 
 DEFAULT_MEAN = (1.0, 2.0)
@@ -86,20 +86,18 @@ class JointMarginalsParams(SceneParams):
 
     def _check_resolution(self) -> None:
         """Enough grid points per conditional spread, for the narrower of the two joints."""
-        cov = np.array(self.cov)
-        correlation = cov[0, 1] / math.sqrt(cov[0, 0] * cov[1, 1])
-        other = with_correlation(cov, contrasting_correlation(correlation))
-        spreads = np.min([conditional_spreads(cov), conditional_spreads(other)], axis=0)
+        *_, other = second_joint(self.cov)
+        spreads = np.min([conditional_spreads(self.cov), conditional_spreads(other)], axis=0)
         for axis, (name, given) in enumerate((("x", "z"), ("z", "x"))):
             low, high = getattr(self, f"{name}_range")
-            needed = math.ceil(POINTS_PER_SPREAD * (high - low) / spreads[axis]) + 1
+            needed = math.ceil(MIN_POINTS_PER_SPREAD * (high - low) / spreads[axis]) + 1
             if needed <= self.grid:
                 continue
-            need = (f"needs at least {POINTS_PER_SPREAD} grid points per standard deviation "
+            need = (f"needs at least {MIN_POINTS_PER_SPREAD} grid points per standard deviation "
                     f"of {name} given {given} ({spreads[axis]:.4g}, narrower of the two joints "
                     "shown)")
             if needed > GRID.high:
-                widest = (GRID.high - 1) * spreads[axis] / POINTS_PER_SPREAD
+                widest = (GRID.high - 1) * spreads[axis] / MIN_POINTS_PER_SPREAD
                 raise ParamError(f"{name}_range", [low, high],
                                  f"must be at most {widest:.4g} wide: the joint {need}, and "
                                  f"grid is at most {GRID.high}")
@@ -127,8 +125,8 @@ class ConditionalsParams(SceneParams):
     def check(self) -> None:
         mu, sd = self.mean[1], math.sqrt(self.cov[1][1])
         reach = MAX_SLICE_SPREADS * sd
-        for z in self.z_values:
-            if abs(z - mu) > reach * (1 + 1e-12):
+        for z, far in zip(self.z_values, far_slices(self.z_values, mu, sd)):
+            if far:
                 raise ParamError(
                     "z_values", list(self.z_values),
                     f"each must lie within mu_z +- {MAX_SLICE_SPREADS:g} sd of z = "
