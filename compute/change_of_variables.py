@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compute.densities import normal_pdf
 from compute.results import NotComputable, internal
 from compute.expr import Expression, parse
 
@@ -44,7 +45,6 @@ __all__ = [
     "linear_map",
     "map_extent",
     "map_points",
-    "normal_pdf",
     "pick_squares",
     "rotation",
     "sampled_z_range",
@@ -76,12 +76,6 @@ def linear_map(theta_deg: float, scale: Sequence[float],
     if A is not None:
         return np.array(A, dtype=float)
     return rotation(theta_deg) @ np.diag(np.asarray(scale, dtype=float))
-
-
-def normal_pdf(x: np.ndarray, mean: float | np.ndarray = 0.0, std: float = 1.0) -> np.ndarray:
-    """The density of N(mean, std**2) at x (mean may be an array broadcast against x)."""
-    z = (np.asarray(x, dtype=float) - mean) / std
-    return np.exp(-0.5 * z**2) / (std * np.sqrt(2.0 * np.pi))
 
 
 def _standard_normal(n_samples: int, seed: int) -> np.ndarray:

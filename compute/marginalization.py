@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from compute.change_of_variables import normal_pdf
+from compute.densities import normal_pdf
 from compute.results import NotComputable, internal
 
 __all__ = [

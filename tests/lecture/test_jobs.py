@@ -80,6 +80,11 @@ def test_editing_shared_code_re_renders_exactly_the_scenes_that_use_it():
         in_section = {i for i, sec in section_of.items() if sec == section}
         assert digests_after_editing(f"compute/{section}.py") == in_section
         assert digests_after_editing(f"lecture/sections/{section}.py") == in_section
+    # A module shared by a few sections re-renders those sections' scenes, no others.
+    for shared, sections in (("compute/densities.py", {"change_of_variables", "marginalization"}),
+                             ("compute/networks.py", {"linear_algebra", "differentiation"})):
+        assert digests_after_editing(shared) == {
+            i for i, sec in section_of.items() if sec in sections}, shared
     everyone = set(section_of)
     for shared in ("scenes/theme/base.py", "scenes/theme/palette.py", "compute/results.py",
                    "lecture/params.py", "lecture/worker.py", "manim.cfg"):
