@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import textwrap
@@ -96,7 +97,8 @@ def cut(clip: Path, frames: Sequence[tuple[int, int]], outs: Sequence[Path]) -> 
     """Write the clip's frames [first, end) of each span into its file, packets copied.
 
     Each span must begin on a key frame (a step begins with a partial movie file). An
-    audio stream, if any, goes along: the packets that start inside the span's time.
+    audio stream, if any, goes along: the packets that start inside the span's time (the
+    first and last span also take what starts before or after the video).
     """
     with av.open(str(clip)) as source:
         video = source.streams.video[0]
@@ -105,11 +107,12 @@ def cut(clip: Path, frames: Sequence[tuple[int, int]], outs: Sequence[Path]) -> 
         shown = sorted(p.pts for p in packets if p.stream is video)
         last = max((p for p in packets if p.stream is video), key=lambda p: p.pts)
         ends = shown[1:] + [last.pts + last.duration]
-        spans = [(shown[first] * video.time_base, ends[end - 1] * video.time_base)
-                 for first, end in frames]
         timed = [(p, p.stream, p.pts * p.stream.time_base) for p in packets]  # before muxing
-        for (start, stop), out in zip(spans, outs):
-            inside = [(p, stream) for p, stream, at in timed if start <= at < stop]
+        for (first, end), out in zip(frames, outs):
+            start, stop = shown[first] * video.time_base, ends[end - 1] * video.time_base
+            low = start if first else -math.inf  # audio before the first frame or after
+            high = stop if end < len(shown) else math.inf  # the last goes with its slide
+            inside = [(p, stream) for p, stream, at in timed if low <= at < high]
             opening = next(p for p, stream in inside if stream is video)
             if not opening.is_keyframe:
                 raise ValueError(f"{clip.name}: a slide would begin on frame "
