@@ -29,7 +29,6 @@ import json
 import math
 import os
 import shutil
-import textwrap
 from collections.abc import Sequence
 from contextlib import redirect_stderr
 from dataclasses import dataclass
@@ -141,48 +140,57 @@ def last_frame(video: Path) -> np.ndarray:
         return frame.to_ndarray(format="rgb24")
 
 
+def _wrapped(context: Any, text: str, width: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` in the current font."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and context.text_extents(f"{lines[-1]} {word}").x_advance <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def handout(path: Path, title: str, pages: Sequence[tuple[str, np.ndarray, list[str]]]) -> None:
     """A printable PDF: per step its heading, last frame and narration, on white A4 with
     room below to write. The text is real text (searchable, copyable)."""
     import cairo
 
-    width, height, margin = 595.0, 842.0, 42.0
+    width, height, margin, leading = 595.0, 842.0, 42.0, 17.0
     surface = cairo.PDFSurface(str(path), width, height)
     surface.set_metadata(cairo.PDFMetadata.TITLE, title)
     context = cairo.Context(surface)
+
+    def write(text: str, y: float, weight: Any) -> float:
+        context.select_font_face("sans-serif", cairo.FONT_SLANT_NORMAL, weight)
+        context.set_font_size(12)
+        for row in _wrapped(context, text, width - 2 * margin):
+            context.move_to(margin, y)
+            context.show_text(row)
+            y += leading
+        return y
+
     for heading, image, lines in pages:
         context.set_source_rgb(1, 1, 1)
         context.paint()
         context.set_source_rgb(0, 0, 0)
-        context.select_font_face("sans-serif", cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_BOLD)
-        context.set_font_size(12)
-        context.move_to(margin, margin + 12)
-        context.show_text(heading)
+        top = write(heading, margin + 12, cairo.FONT_WEIGHT_BOLD)
         rows, cols = image.shape[:2]
-        bgra = np.empty((rows, cols, 4), np.uint8)
-        bgra[..., 0], bgra[..., 1], bgra[..., 2], bgra[..., 3] = (image[..., 2], image[..., 1],
-                                                                 image[..., 0], 255)
         stride = cairo.ImageSurface.format_stride_for_width(cairo.FORMAT_RGB24, cols)
-        padded = np.zeros((rows, stride), np.uint8)
-        padded[:, :cols * 4] = bgra.reshape(rows, cols * 4)
-        picture = cairo.ImageSurface.create_for_data(padded, cairo.FORMAT_RGB24, cols, rows,
+        pixels = np.zeros((rows, stride // 4, 4), np.uint8)  # Cairo's order: B, G, R, unused
+        pixels[:, :cols, :3] = image[..., ::-1]
+        picture = cairo.ImageSurface.create_for_data(pixels, cairo.FORMAT_RGB24, cols, rows,
                                                      stride)
         scale = (width - 2 * margin) / cols
         context.save()
-        context.translate(margin, margin + 26)
+        context.translate(margin, top)
         context.scale(scale, scale)
         context.set_source_surface(picture, 0, 0)
         context.paint()
         context.restore()
-        context.select_font_face("sans-serif", cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)
-        context.set_font_size(12)
-        y = margin + 26 + rows * scale + 28
+        y = top + rows * scale + 28
         for line in lines:
-            for row in textwrap.wrap(line, 80):
-                context.move_to(margin, y)
-                context.show_text(row)
-                y += 17
-            y += 6
+            y = write(line, y, cairo.FONT_WEIGHT_NORMAL) + 6
         context.show_page()
     surface.finish()
 
