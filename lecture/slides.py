@@ -40,7 +40,7 @@ import av
 import numpy as np
 
 from lecture.catalog import LECTURE_TITLE, SECTIONS, entry, lecture_order
-from lecture.jobs import ROOT, Job, UsageError
+from lecture.jobs import ROOT, Job, UsageError, params_hash
 from lecture.staging import WorkFolder, commit
 
 __all__ = ["REVEAL_VERSION", "Deck", "plan_decks", "write_decks"]
@@ -63,12 +63,15 @@ class Deck:
 
 def _variant(jobs: Sequence[Job]) -> str:
     """The deck's stem suffix: a hash of its clips when any has other parameters, then the
-    theme, as clips are named."""
+    variant suffixes its clips carry (``--light``, any later one), as clips are named."""
     suffix = ""
     if not all(job.params.is_default() for job in jobs):
         suffix = "--" + hashlib.sha256(" ".join(j.stem for j in jobs).encode()).hexdigest()[:8]
-    theme = jobs[0].theme
-    return suffix + (f"--{theme}" if theme != "dark" else "")
+    job = jobs[0]
+    tail = job.stem.removeprefix(job.scene.stem)
+    if not job.params.is_default():
+        tail = tail.removeprefix(f"--{params_hash(job.params)}")
+    return suffix + tail
 
 
 def plan_decks(targets: Sequence[str], jobs: Sequence[Job]) -> list[Deck]:

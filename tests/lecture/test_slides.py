@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from lecture import cli
+from lecture.api import render as api_render
 from lecture.catalog import SCENES, SECTIONS, entry
 from lecture.jobs import plan_jobs
 from lecture.slides import cut, plan_decks, write_deck
@@ -218,6 +219,10 @@ def test_decks_are_cached_and_written_whole(media, monkeypatch):
     monkeypatch.undo()
     assert write_deck(folder(media), deck, media)[1] is True
     assert {p.name: p.read_bytes() for p in slides_dir.glob(f"{DECK}.*")}.keys() == before.keys()
+    after = (slides_dir / f"{DECK}.json").read_bytes()
+    clips = api_render(DECK, quality="l", media=media, slides=True)  # all cached: unchanged
+    assert [c.scene for c in clips] == _scene_ids()
+    assert (slides_dir / f"{DECK}.json").read_bytes() == after
     gallery = (folder(media) / "index.html").read_text()
     assert f'href="slides/{DECK}.html"' in gallery and f'href="slides/{DECK}.pdf"' in gallery
 
@@ -232,8 +237,12 @@ def test_which_decks_a_request_makes(tmp_path):
     assert deck.stem == f"{DECK}--light"
     assert [j.scene.id for j in deck.jobs] == [f"card_{DECK}"] + _scene_ids()
     swept = plan_jobs(["cov_tanh"], {}, "l", "mp4", tmp_path,
-                      {"cov_tanh": {"bins": [20, 50]}})
+                      {"cov_tanh": {"bins": [20, 50]}}, theme="light")
     assert [d.stem for d in plan_decks(["cov_tanh"], swept)] == [j.stem for j in swept]
+    section = plan_jobs(["change_of_variables"], {"cov_tanh": {"bins": 20}}, "l", "mp4",
+                        tmp_path, theme="light")
+    deck, = plan_decks(["change_of_variables"], section)
+    assert re.fullmatch(r"change_of_variables--[0-9a-f]{8}--light", deck.stem), deck.stem
 
 
 def test_slides_need_mp4_and_refuse_before_rendering(no_render, capsys):
