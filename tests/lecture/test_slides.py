@@ -10,7 +10,6 @@ import http.server
 import io
 import json
 import re
-import shutil
 import subprocess
 import threading
 from fractions import Fraction
@@ -25,7 +24,7 @@ from lecture.api import render as api_render
 from lecture.catalog import SCENES, SECTIONS, entry
 from lecture.jobs import plan_jobs
 from lecture.slides import cut, plan_decks, write_deck
-from tests.lecture.rendering import ROOT, render
+from tests.lecture.rendering import ROOT, chromium, render
 
 QUALITY = ("lecture", "480p15")
 ARTIFACTS = ROOT / "media" / "test-artifacts" / "slides"
@@ -283,10 +282,7 @@ def test_the_reveal_deck_plays_a_step_holds_it_and_goes_on_with_the_arrow(media,
     requests, errors = [], []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = chromium(playwright)
         page = browser.new_page(viewport={"width": 854, "height": 480})
         page.on("request", lambda r: requests.append(r.url))
         page.on("pageerror", lambda e: errors.append(str(e)))
