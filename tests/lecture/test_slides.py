@@ -142,7 +142,7 @@ def test_a_cut_carries_each_steps_audio_span(tmp_path):
         cut(clip, [(0, 10), (10, 45)], [tmp_path / "a.mp4", tmp_path / "b.mp4"])
 
 
-def test_manim_slides_reads_the_presentation_files(media):
+def test_manim_slides_reads_the_presentation_files(media, tmp_path):
     loaded = presentation(media)
     assert [s.notes for s in loaded.slides] == ["\n".join(s["narration"]) for s in steps(media)]
     assert all(s["narration"] for s in steps(media))
@@ -151,6 +151,14 @@ def test_manim_slides_reads_the_presentation_files(media):
                              "--folder", str(folder(media) / "slides")],
                             capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and DECK in listed.stdout, listed.stdout + listed.stderr
+    converted = subprocess.run([str(ROOT / ".venv" / "bin" / "manim-slides"), "convert",
+                                "--folder", str(folder(media) / "slides"), DECK,
+                                str(tmp_path / "converted.pptx")],
+                               capture_output=True, text=True, timeout=300)
+    assert converted.returncode == 0, converted.stderr[-2000:]
+    from pptx import Presentation
+
+    assert len(Presentation(str(tmp_path / "converted.pptx")).slides) == len(loaded.slides)
 
 
 def test_the_powerpoint_has_a_slide_per_step_with_its_video_and_narration(media):
