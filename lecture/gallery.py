@@ -4,7 +4,8 @@ Built from the sidecars only. At the top the full lecture with its chapters; the
 by section, every clip: poster, player with captions, title, what it shows, duration, the
 parameters it was rendered with, its key numbers, the ``./render.sh`` line that renders it
 again, a copy-ready embed snippet and its storyboard; variants rendered with other
-parameters follow as a row of posters. Relative paths only, no network fetches, plain
+parameters follow as a row of posters. Each section (and the lecture) links its slides
+when ``--slides`` has written them. Relative paths only, no network fetches, plain
 HTML and CSS with a few lines of JavaScript (copy buttons, chapter links): the folder can
 be uploaded anywhere as it is and read on a phone.
 """
