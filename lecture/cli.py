@@ -35,6 +35,7 @@ examples:
   ./render.sh --list                           every scene, parameter and default
   ./render.sh cov_tanh --sweep 'cov_tanh.transform=tanh(x),sigmoid(2*x)'
   ./render.sh monte_carlo --scheduler local:2  on a Dask cluster (here a local one)
+  ./render.sh linear_algebra --slides          its deck: slides/linear_algebra.{html,pptx,pdf}
 
 Outputs go to media/lecture/<quality>/<section>/NN_<scene>.{mp4,json,srt,vtt,png};
 a run with non-default parameters writes NN_<scene>--<hash>.* beside the defaults, and
@@ -76,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sweep", dest="sweeps", action="append", default=[],
                         metavar="SCENE.PARAM=V1,V2,...",
                         help="render one variant per value (TOML values, comma-separated)")
+    parser.add_argument("--slides", action="store_true",
+                        help="also slides, a slide per step: reveal.js HTML, PowerPoint, a PDF "
+                             "handout and manim-slides' presentation file, one deck per section "
+                             "or scene named (none: per section and the whole lecture) in "
+                             "media/lecture/<quality>/slides/")
     parser.add_argument("--scheduler", default=os.environ.get("LECTURE_SCHEDULER", ""),
                         metavar="ADDRESS",
                         help="render on a Dask cluster: tcp://HOST:8786, or local:N for a "
@@ -216,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides, sweeps = collect_overrides(args.sets, args.params, args.targets, args.sweeps)
         request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
                           args.theme or file_theme(args.params), args.force, args.jobs,
-                          default_media(), args.scheduler)
+                          default_media(), args.scheduler, args.slides)
         jobs = plan(request)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -234,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for path in result.sweeps:
         print(f"sweep     {path}")
+    for path in result.decks:
+        print(f"slides    {path} (.pptx, .pdf, .json beside it)")
     if result.assembly is not None:
         _report_assembly(result.assembly)
         print(f"gallery   {result.gallery}")

@@ -4,7 +4,8 @@ Built from the sidecars only. At the top the full lecture with its chapters; the
 by section, every clip: poster, player with captions, title, what it shows, duration, the
 parameters it was rendered with, its key numbers, the ``./render.sh`` line that renders it
 again, a copy-ready embed snippet and its storyboard; variants rendered with other
-parameters follow as a row of posters. Relative paths only, no network fetches, plain
+parameters follow as a row of posters. Each section (and the lecture) links its slides
+when ``--slides`` has written them. Relative paths only, no network fetches, plain
 HTML and CSS with a few lines of JavaScript (copy buttons, chapter links): the folder can
 be uploaded anywhere as it is and read on a phone.
 """
@@ -215,6 +216,15 @@ def _lecture_html(folder: Path) -> str:
             f'<nav class="chapters">{links}</nav>')
 
 
+def _deck_links(folder: Path, stem: str) -> str:
+    """Links to a deck of ``slides/`` (``./render.sh --slides``), if it has been written."""
+    if not (folder / "slides" / f"{stem}.html").exists():
+        return ""
+    return (f'<p class="deck">Slides, a slide per step: <a href="slides/{stem}.html">reveal.js</a>'
+            f' · <a href="slides/{stem}.pptx">PowerPoint</a>'
+            f' · <a href="slides/{stem}.pdf">handout (PDF)</a></p>')
+
+
 def write_gallery(folder: Path) -> Path:
     """Write ``index.html`` in a quality folder from the sidecars found there."""
     variants = _variants(folder)
@@ -226,7 +236,7 @@ def write_gallery(folder: Path) -> Path:
     body = [f"<h1>{html.escape(LECTURE_TITLE)}</h1>",
             f"<p>Rendered at {html.escape(folder.name)}. Every clip below can be rendered "
             "again with new parameters by the command under it.</p>",
-            "<h2>The full lecture</h2>", _lecture_html(folder)]
+            "<h2>The full lecture</h2>", _lecture_html(folder), _deck_links(folder, "lecture")]
     for section in SECTIONS:
         clips = []
         for scene in (s for s in SCENES if s.section == section.id):
@@ -237,6 +247,7 @@ def write_gallery(folder: Path) -> Path:
                                         sweeps.get(scene.id, [])))
         if clips:
             body.append(f'<h2 id="{section.id}">{html.escape(section.heading)}</h2>')
+            body.append(_deck_links(folder, section.id))
             body.extend(clips)
     page = ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -3,9 +3,9 @@
 :func:`plan` checks every parameter (and computes the scenes about to render, so values
 without a finite answer are refused before anything renders) and names every output;
 :func:`execute` repairs unfinished moves, skips cached clips, renders the rest on local
-worker processes or on a Dask cluster, writes sweep summaries, joins the lecture and
-writes the gallery. ``./render.sh`` (lecture/cli.py) and ``lecture.render`` (lecture/api.py)
-are thin layers over these two functions.
+worker processes or on a Dask cluster, writes sweep summaries, joins the lecture, writes
+the slides (``slides=True``) and the gallery. ``./render.sh`` (lecture/cli.py) and
+``lecture.render`` (lecture/api.py) are thin layers over these two functions.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from typing import Any
 import numpy as np
 
 from lecture.assemble import Assembly, assemble
+from lecture.catalog import SECTIONS
 from lecture.gallery import write_gallery
 from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
 from lecture.runner import Outcome, render_locally
+from lecture.slides import plan_decks, write_decks
 from lecture.staging import clean_stale, write_whole
 
 __all__ = ["Request", "Result", "default_media", "execute", "plan", "sweep_summaries"]
@@ -50,6 +52,7 @@ class Request:
     workers: int = os.cpu_count() or 1
     media: Path = field(default_factory=default_media)
     scheduler: str = ""  # "" local processes; "local:N" or "tcp://HOST:PORT": Dask
+    slides: bool = False  # also the decks of lecture/slides.py
 
     @property
     def folder(self) -> Path:
@@ -64,6 +67,7 @@ class Result:
     assembly: Assembly | None = None
     gallery: Path | None = None
     sweeps: list[Path] = field(default_factory=list)
+    decks: list[Path] = field(default_factory=list)  # each deck's HTML, with --slides
 
     @property
     def ok(self) -> bool:
@@ -72,9 +76,14 @@ class Result:
 
 def plan(request: Request) -> list[Job]:
     """Every job of the request, checked; raises ParamError or UsageError on bad input."""
-    jobs = plan_jobs(list(request.targets), {k: dict(v) for k, v in request.overrides.items()},
+    targets = list(request.targets)
+    if request.slides:  # a section's deck opens with its title card
+        targets += [f"card_{s.id}" for s in SECTIONS if s.id in targets]
+    jobs = plan_jobs(targets, {k: dict(v) for k, v in request.overrides.items()},
                      request.quality, request.fmt, request.media, request.sweeps,
                      request.theme)
+    if request.slides:
+        plan_decks(request.targets, jobs)  # refuses what cannot be a deck
     for job in jobs:  # values that pass every check yet have no finite answer
         if request.force or not job.is_cached():
             job.scene.computed(job.params)
@@ -105,6 +114,9 @@ def execute(request: Request, jobs: list[Job],
     result.sweeps = sweep_summaries(request, jobs)
     if request.folder.is_dir():
         result.assembly = assemble(request.folder)
+        if request.slides:
+            result.decks = write_decks(request.folder, plan_decks(request.targets, jobs),
+                                       request.media)
         result.gallery = write_gallery(request.folder)
     return result
 

@@ -76,7 +76,7 @@ def render_job(job: dict[str, Any]) -> None:
     params = scene_entry.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
     configured = type(scene_class.__name__, (scene_class,),
-                      {"params": params, "catalog_entry": scene_entry})
+                      {"params": params, "catalog_entry": scene_entry, "play": _timed_play})
     media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
     out = work / "out"
     out.mkdir()
@@ -91,6 +91,7 @@ def render_job(job: dict[str, Any]) -> None:
         scene.render()
         writer = scene.renderer.file_writer
         video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
+        play_frames = [frame_count(path) for path in writer.partial_movie_files]
     harvest_caches(media, work)
     if video.suffix == ".mp4":
         faststart(video)  # index first: a browser can play it while it downloads
@@ -105,7 +106,8 @@ def render_job(job: dict[str, Any]) -> None:
         (out / f"{stem}.srt").write_text(text, encoding="utf-8")
         (out / f"{stem}.vtt").write_text(srt_to_vtt(text), encoding="utf-8")
         (out / f"{stem}.txt").write_text(transcript(text), encoding="utf-8")
-    steps = scene.steps(facts["duration_s"])
+    steps = slide_cuts(scene.steps(facts["duration_s"]), scene.play_starts, play_frames,
+                       scene.cues)
     (out / f"{stem}.chapters.vtt").write_text(
         chapters_vtt([(s["start"], s["end"], s["title"]) for s in steps]), encoding="utf-8")
     sidecar = {
@@ -119,6 +121,50 @@ def render_job(job: dict[str, Any]) -> None:
     partial = work / f"{stem}.json.partial"
     partial.write_text(json.dumps(sidecar, indent=1), encoding="utf-8")
     os.replace(partial, out / f"{stem}.json")  # last: its presence means the render is whole
+
+
+def _timed_play(self: Any, *args: Any, **kwargs: Any) -> None:
+    """The rendered scene's ``play`` (``wait`` calls it too): notes when each animation,
+    that is each of Manim's partial movie files, starts."""
+    self.__dict__.setdefault("play_starts", []).append(self.time)
+    super(type(self), self).play(*args, **kwargs)
+
+
+def frame_count(path: str | None) -> int:
+    """Frames in one of Manim's partial movie files (None: an animation it skipped)."""
+    if path is None:
+        return 0
+    import av
+
+    with av.open(path) as movie:
+        return sum(1 for packet in movie.demux(video=0) if packet.dts is not None)
+
+
+def slide_cuts(steps: list[dict[str, Any]], play_starts: list[float], play_frames: list[int],
+               cues: list[tuple[float, float, str]]) -> list[dict[str, Any]]:
+    """Each step with ``frames`` [first, end) and its ``narration`` lines: the slides.
+
+    A step begins between two animations, so it is cut where a partial movie file
+    begins: at the first animation that starts at the step's time. The clip is those
+    files joined packet for packet, so the cuts fall on key frames and slide videos are
+    copies of the clip's packets (lecture/slides.py), none re-encoded, lost or doubled.
+    """
+    firsts = [0]
+    for frames in play_frames:
+        firsts.append(firsts[-1] + frames)
+    cuts = []
+    for step in steps:
+        at = next((i for i, start in enumerate(play_starts) if abs(start - step["start"]) < 5e-4),
+                  len(play_starts))
+        cuts.append(firsts[at])
+    cuts[0] = 0
+    cuts.append(firsts[-1])
+    said: list[list[str]] = [[] for _ in steps]
+    for start, _, line in cues:  # a line belongs to the last step begun by its start
+        said[max(i for i, step in enumerate(steps) if step["start"] - 5e-4 <= start or i == 0)
+             ].append(line)
+    return [{**step, "frames": [first, end], "narration": lines}
+            for step, first, end, lines in zip(steps, cuts, cuts[1:], said)]
 
 
 def _die_with_parent(parent: int) -> None:

@@ -17,6 +17,10 @@ APT_PACKAGES=(
   texlive-latex-base texlive-latex-extra texlive-latex-recommended
   texlive-fonts-recommended texlive-science dvisvgm
 )
+# reveal.js for the slides comes from the npm registry (npm pack), never a CDN.
+if ! command -v npm >/dev/null 2>&1; then
+  APT_PACKAGES+=(npm)
+fi
 # The tests also open the gallery page in a headless browser: test.sh passes --tests.
 if [ "${1:-}" = "--tests" ]; then
   APT_PACKAGES+=(chromium)
@@ -81,9 +85,31 @@ ensure_venv() {
   echo "$digest" >"$STAMP"
 }
 
+# The reveal.js that manim-slides 5.7's HTML template is written for (RevealJS.reveal_version
+# in manim_slides/convert.py); copied next to every deck by lecture/slides.py.
+REVEAL_VERSION=6.0.1
+REVEAL_DIR="$ROOT/vendor/reveal.js"
+
+fetch_reveal() {
+  local tmp
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "reveal.js@$REVEAL_VERSION" && tar xzf "reveal.js-$REVEAL_VERSION.tgz") &&
+    mkdir -p "$ROOT/vendor" && rm -rf "$REVEAL_DIR" && mv "$tmp/package" "$REVEAL_DIR"
+  local status=$?
+  rm -rf "$tmp"
+  return $status
+}
+
+ensure_reveal() {
+  [ -f "$REVEAL_DIR/package.json" ] && grep -q "\"version\": \"$REVEAL_VERSION\"" "$REVEAL_DIR/package.json" &&
+    return 0
+  step "fetching reveal.js $REVEAL_VERSION from the npm registry (for the slides)" fetch_reveal
+}
+
 started=$SECONDS
 ensure_apt_packages
 ensure_venv
+ensure_reveal
 if ((SECONDS - started > 1)); then
   echo "setup: ready in $((SECONDS - started)) s (details in $LOG)" >&2
 fi

@@ -11,8 +11,8 @@ from pathlib import Path
 from lecture.catalog import entry
 from lecture.jobs import Job, plan_jobs
 
-__all__ = ["ROOT", "alive", "case_ids", "digest", "outputs", "plan_low", "refusal", "render",
-           "wait_for"]
+__all__ = ["ROOT", "alive", "case_ids", "chromium", "digest", "outputs", "plan_low", "refusal",
+           "render", "wait_for"]
 
 ROOT = Path(__file__).resolve().parents[2]
 QUALITY = "480p15"
@@ -77,3 +77,14 @@ def case_ids(cases) -> list[str]:
 def plan_low(target: str, overrides: dict, media: Path) -> list[Job]:
     """The jobs of ``./render.sh TARGET -q l`` with these overrides, into ``media``."""
     return plan_jobs([target], overrides, "l", "mp4", media)
+
+
+def chromium(playwright):
+    """Debian's chromium, headless, with its own calls home switched off (the tests record
+    every request a page makes)."""
+    import shutil
+
+    return playwright.chromium.launch(
+        executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run"])

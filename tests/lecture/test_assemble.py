@@ -21,7 +21,7 @@ from PIL import Image
 from lecture.assemble import assemble, chapter_title
 from lecture.catalog import CARDS, SCENES, lecture_order
 from lecture.gallery import key_numbers, render_command
-from tests.lecture.rendering import ROOT, outputs, render
+from tests.lecture.rendering import ROOT, chromium, outputs, render
 
 FOLDER = ("lecture", "480p15")
 ARTIFACTS = ROOT / "media" / "test-artifacts"
@@ -206,10 +206,7 @@ def test_the_gallery_plays_every_clip_with_its_captions_in_a_browser(lecture, se
     folder = folder_of(lecture)
     errors, outside = [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = chromium(playwright)
         page = browser.new_page(viewport={"width": 1100, "height": 1400})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
