@@ -20,7 +20,7 @@ from typing import Any
 from lecture.assemble import Assembly
 from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
 from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
-from lecture.params import ParamError, show
+from lecture.params import ParamError, escape, show
 from lecture.pipeline import Request, default_media, execute, plan
 from lecture.runner import describe_stop
 
@@ -121,8 +121,8 @@ def file_theme(params_file: Path | None) -> str:
     """The ``theme = "light"`` at the top of a params file ("dark" without one)."""
     theme = read_params_file(params_file).get("theme", "dark") if params_file else "dark"
     if theme not in THEMES:
-        raise UsageError(f"--params {params_file}: theme = {show(theme)}: must be one of "
-                         + ", ".join(f'"{t}"' for t in THEMES))
+        raise UsageError(f"--params {show(str(params_file))}: theme = {show(theme)}: must be "
+                         "one of " + ", ".join(f'"{t}"' for t in THEMES))
     return theme
 
 
@@ -152,12 +152,13 @@ def collect_overrides(sets: list[str], params_file: Path | None,
             if scene_id == "theme":  # a setting of the whole file, read by file_theme()
                 continue
             if not isinstance(values, dict):
-                raise UsageError(f"--params {params_file}: '{scene_id}' must be a [table]")
+                raise UsageError(f"--params {show(str(params_file))}: {scene_id!r} must be a "
+                                 "[table]")
             if scene_id == "sweep":
                 for sweep_scene, table in values.items():
                     if not isinstance(table, dict) or not all(
                             isinstance(v, list) and v for v in table.values()):
-                        raise UsageError(f"--params {params_file}: [sweep.{sweep_scene}] must "
+                        raise UsageError(f"--params {show(str(params_file))}: [sweep.{sweep_scene}] must "
                                          "give each parameter a non-empty list of values")
                     swept.setdefault(sweep_scene, {}).update(table)
                 continue
@@ -225,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         result = execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
     except OSError as exc:  # the environment: a folder that cannot be written, a full disk
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"error: {escape(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
         return 1
     if result.signum:
         print(describe_stop(result.outcomes, result.signum), file=sys.stderr)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, nearest_ids, resolve_targets
-from lecture.params import SceneParams
+from lecture.params import SceneParams, escape, show
 
 __all__ = [
     "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "UsageError", "code_digest", "code_files",
@@ -36,7 +36,13 @@ NOT_FOLLOWED = ("lecture.catalog",)
 
 
 class UsageError(Exception):
-    """Bad input that is not a parameter value (an unknown target, a bad flag): exit 2."""
+    """Bad input that is not a parameter value (an unknown target, a bad flag): exit 2.
+
+    ``str()`` is the one line a user sees, escaped (lecture.params.escape) whatever it echoes.
+    """
+
+    def __str__(self) -> str:
+        return escape(super().__str__())
 
 
 def module_file(module: str) -> Path | None:
@@ -159,13 +165,13 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     except KeyError as exc:
         raise UsageError(
             f"{exc.args[0]}: not a scene or section id ("
-            + nearest_ids(exc.args[0], [s.id for s in (*SECTIONS, *SCENES)] + ["cards"])
+            + nearest_ids(str(exc.args[0]), [s.id for s in (*SECTIONS, *SCENES)] + ["cards"])
             + ")"
         ) from None
     sweeps = sweeps or {}
     for scene_id in sweeps:
         if scene_id not in {s.id for s in scenes}:
-            raise UsageError(f"--sweep {scene_id}: not among the scenes being rendered")
+            raise UsageError(f"--sweep {show(scene_id)}: not among the scenes being rendered")
     resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
                 for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")

@@ -1,0 +1,79 @@
+"""Bad input at every edge (issue 17): each class of defect a hostile pass found, in-process.
+
+1. messages are one line with every control character escaped, in the CLI and the API;
+2. values that are accepted render, values without an answer are refused;
+4. options (sweeps, the scheduler, cards) are checked with the others, before planning;
+5. every argument of the Python API is checked up front; NumPy values are accepted;
+6. a full disk is one line naming the path, and leaves no ``*.partial``.
+Signals during planning (7) need a real process: test_render.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lecture import BadInput, render
+from tests.lecture.rendering import refusal
+
+CONTROL = [chr(c) for c in (*range(32), 127)]
+
+
+@pytest.fixture
+def media(tmp_path, monkeypatch):
+    """An empty media folder: bad input must leave it empty."""
+    folder = tmp_path / "media"
+    folder.mkdir()
+    monkeypatch.setenv("LECTURE_MEDIA_DIR", str(folder))
+    yield folder
+    assert not any(folder.iterdir()), list(folder.rglob("*"))
+
+
+def assert_one_clean_line(message: str) -> None:
+    assert message and "\n" not in message and len(message) < 700, message
+    assert not any(c in message for c in CONTROL), repr(message)
+
+
+# 1. Messages ---------------------------------------------------------------------------
+
+ECHOED = [
+    # (target, --set, what the escaped line shows)
+    ("mc_nonlinear_expectation", "mc_nonlinear_expectation.f=x\n+1", r'"x\n+1"'),
+    ("mc_mean_convergence", "mc_mean_convergence.mu=1\n2", r'"1\n2"'),
+    ("mc_mean_convergence", 'mc_mean_convergence.mu="a\\u0000b"', r'"a\x00b"'),
+    ("mc_mean_convergence", 'mc_mean_convergence.mu="\\u001b[31mred"', r'"\x1b[31mred"'),
+    ("mc_mean_convergence", "mc_mean_convergence.m\x1bu=1", r"mc_mean_convergence.m\x1bu"),
+    ("la_svd_ellipse", "la_svd_ellipse.A=" + "\x07" * 5000, r"\x07\x07"),
+    ("no_such\x1b[2J", "mc_mean_convergence.mu=1", r"no_such\x1b[2J"),
+]
+
+
+@pytest.mark.parametrize("target, item, shown", ECHOED, ids=[c[2][:24] for c in ECHOED])
+def test_the_cli_echoes_values_escaped_on_one_line(capsys, media, target, item, shown):
+    line = refusal(capsys, target, item)
+    assert_one_clean_line(line)
+    assert shown in line
+
+
+def test_unknown_arguments_from_argparse_are_escaped_too(capsys, media):
+    from lecture import cli
+
+    assert cli.main(["mc_mean_convergence", "--bogus\x1b[31m", "\n"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and r"--bogus\x1b[31m" in err
+    assert_one_clean_line(err.rstrip("\n"))
+
+
+@pytest.mark.parametrize("call, shown", [
+    (lambda m: render("la_svd_ellipse", quality="l", media=m, A=np.eye(3)),
+     "[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]"),
+    (lambda m: render("mc_mean_convergence", quality="l", media=m, mu="a\x00b\nc"),
+     r'"a\x00b\nc"'),
+    (lambda m: render("mc_nonlinear_expectation", quality="l", media=m, f="x\n+1"), r"\n"),
+    (lambda m: render("no\nsuch", quality="l", media=m), r"no\nsuch"),
+])
+def test_the_api_raises_one_escaped_line(media, call, shown):
+    with pytest.raises(BadInput) as refused:
+        call(media)
+    assert_one_clean_line(str(refused.value))
+    assert shown in str(refused.value)
