@@ -77,3 +77,35 @@ def test_the_api_raises_one_escaped_line(media, call, shown):
         call(media)
     assert_one_clean_line(str(refused.value))
     assert shown in str(refused.value)
+
+
+# 2. Accepted values that fail ----------------------------------------------------------
+
+@pytest.mark.parametrize("target, item, says", [
+    ("mc_nonlinear_expectation", "mc_nonlinear_expectation.f=tan(x)",
+     "near x = 1.570796327, so E[f(X)] does not exist"),
+    ("mc_nonlinear_expectation", "mc_nonlinear_expectation.f=1/(x-0.001)",
+     "near x = 0.001, so E[f(X)] does not exist"),
+    ("cov_jacobian_field", 'cov_jacobian_field.map=["0*x1", "0*x2"]',
+     "singular: it flattens the plane (det J = 0 at every point"),
+    ("cov_jacobian_field", 'cov_jacobian_field.map=["x1 + x2", "2*x1 + 2*x2"]',
+     "singular: it flattens the plane"),
+])
+def test_values_without_an_answer_are_refused(capsys, media, target, item, says):
+    line = refusal(capsys, target, item)
+    assert says in line and line.startswith(item.split("=")[0] + " = "), line
+
+
+@pytest.mark.parametrize("overrides", [
+    {"f": "0*x", "n_max": 1000, "n_points": 20}, {"f": "x - x"}, {"f": "sin(1/(x-0.0001))"},
+])
+def test_values_with_an_answer_are_planned(tmp_path, overrides):
+    from lecture.pipeline import Request, plan
+
+    job, = plan(Request(("mc_nonlinear_expectation",), {"mc_nonlinear_expectation": overrides},
+                        quality="l", media=tmp_path))
+    result = job.scene.computed(job.params)
+    if overrides["f"] != "sin(1/(x-0.0001))":
+        assert result.true_value == 0 and not result.abs_error.any()
+    else:
+        assert abs(result.true_value) < 1e-3  # nearly odd about the mean
