@@ -40,12 +40,16 @@ _UNIFORM01 = (0.5, 1.0 / 12.0, 0.0, 1.0)
 
 
 def checkpoints(n_min: int, n_max: int, n_points: int) -> np.ndarray:
-    """``n_points`` log-spaced sample counts from n_min to n_max, truncated to integers.
+    """``n_points`` log-spaced sample counts, the first exactly n_min and the last exactly
+    n_max, truncated to integers in between; never decreasing.
 
-    This is the lecture's own grid (``np.logspace(...).astype(int)``); near n_min it can
-    repeat a count, which simply repeats that checkpoint's value.
+    This is the lecture's own grid (``np.logspace(...).astype(int)``), whose truncation of
+    the ends alone (10**log10(50) is 49.99...) lost n_max = 50 and n_min = 13. Near n_min
+    it can repeat a count, which simply repeats that checkpoint's value.
     """
-    return np.logspace(np.log10(n_min), np.log10(n_max), n_points).astype(int)
+    n = np.logspace(np.log10(n_min), np.log10(n_max), n_points).astype(int)
+    n[0], n[-1] = n_min, n_max
+    return np.clip(np.maximum.accumulate(n), n_min, n_max)
 
 
 def _running_moments(values: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
