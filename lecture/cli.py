@@ -19,7 +19,7 @@ from typing import Any
 
 from lecture.assemble import Assembly
 from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
-from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
+from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError, check_sweeps
 from lecture.params import ParamError, escape, show
 from lecture.pipeline import Request, default_media, execute, plan
 from lecture.runner import describe_stop
@@ -111,9 +111,13 @@ def split_values(text: str) -> list[Any]:
         values, depth, start = [], 0, 0
         for i, char in enumerate(text + ","):
             depth += (char in "([{") - (char in ")]}")
+            if depth < 0:
+                break
             if char == "," and depth == 0:
                 values.append(parse_value(text[start:i].strip()))
                 start = i + 1
+        if depth != 0:
+            raise UsageError("unbalanced brackets") from None
     return values
 
 
@@ -155,25 +159,32 @@ def collect_overrides(sets: list[str], params_file: Path | None,
                 raise UsageError(f"--params {show(str(params_file))}: {scene_id!r} must be a "
                                  "[table]")
             if scene_id == "sweep":
+                check_sweeps(values, f"--params {show(str(params_file))}: [sweep]")
                 for sweep_scene, table in values.items():
-                    if not isinstance(table, dict) or not all(
-                            isinstance(v, list) and v for v in table.values()):
-                        raise UsageError(f"--params {show(str(params_file))}: [sweep.{sweep_scene}] must "
-                                         "give each parameter a non-empty list of values")
                     swept.setdefault(sweep_scene, {}).update(table)
                 continue
             overrides.setdefault(scene_id, {}).update(values)
     rendered = {s.id for s in SCENES if not targets or s.id in targets or s.section in targets}
+    cards = {card.id for card in CARDS}
     for option, items in (("--set", sets), ("--sweep", sweeps or [])):
         for item in items:
             scene_id, name, text = _scene_param(option, item)
+            if scene_id in cards:
+                raise UsageError(f"{option} {show(item)}: {scene_id} is a title card; cards "
+                                 "take no parameters")
             if scene_id in known and scene_id not in rendered:
                 raise UsageError(f"{option} {show(item)}: {scene_id} is not among the scenes "
                                  f"being rendered ({', '.join(targets or [])})")
             if option == "--set":
                 overrides.setdefault(scene_id, {})[name] = parse_value(text)
             else:
-                swept.setdefault(scene_id, {})[name] = split_values(text)
+                try:
+                    values = split_values(text)
+                except UsageError as exc:
+                    raise UsageError(f"{option} {show(item)}: {exc}") from None
+                if not values:
+                    raise UsageError(f"{option} {show(item)}: no values; give V1,V2,...")
+                swept.setdefault(scene_id, {})[name] = values
     for scene_id in (*overrides, *swept):
         if scene_id not in known:
             raise UsageError(f"{show(scene_id)}: unknown scene "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -25,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from lecture.jobs import ROOT, Job, UsageError
+from lecture.params import show
 from lecture.runner import Outcome, StopFlag, job_payload, worker_command, worker_env
 from lecture.staging import WorkFolder, commit, write_whole
 
-__all__ = ["RemoteRenderFailed", "connect", "remote_render", "render_on_dask"]
+__all__ = ["RemoteRenderFailed", "check_scheduler", "connect", "remote_render",
+           "render_on_dask"]
 
 CACHES = ("Tex", "texts")
 RETRIES = 2
@@ -68,17 +71,32 @@ def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str
                 "log": text, "caches": compiled}
 
 
+SCHEDULER_FORMS = "local:N with N from 1 to 64, or tcp://HOST:PORT (tls:// too)"
+
+
+def check_scheduler(address: str) -> int:
+    """Check a scheduler address before anything is planned: "" (local processes),
+    ``local:N`` or ``tcp://HOST:PORT``; returns N for ``local:N`` (else 0). Raises
+    UsageError, so a typo is one line and exit 2, not a traceback after planning."""
+    if not address:
+        return 0
+    where = f"--scheduler (or LECTURE_SCHEDULER) = {show(address)}"
+    local = re.fullmatch(r"local:([0-9]{1,2})", address)
+    if local and 1 <= int(local[1]) <= 64:
+        return int(local[1])
+    remote = re.fullmatch(r"(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})",
+                          address)
+    if remote and 1 <= int(remote[3]) <= 65535:
+        return 0
+    raise UsageError(f"{where}: must be {SCHEDULER_FORMS}")
+
+
 def connect(address: str):
     """A Dask client for ``tcp://HOST:PORT`` or a new ``local:N`` cluster (closed with it)."""
     from distributed import Client, LocalCluster
 
-    if address.startswith("local:"):
-        try:
-            workers = int(address.split(":", 1)[1])
-        except ValueError:
-            workers = 0
-        if not 1 <= workers <= 64:
-            raise UsageError(f"--scheduler {address}: local:N needs N from 1 to 64")
+    workers = check_scheduler(address)
+    if workers:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.CRITICAL)
         client = Client(cluster)

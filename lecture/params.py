@@ -416,7 +416,8 @@ class SceneParams:
         values: dict[str, Any] = {}
         for name, raw in overrides.items():
             if name not in known:
-                allowed = "unknown parameter; known: " + ", ".join(known)
+                allowed = ("unknown parameter; known: " + ", ".join(known) if known else
+                           "unknown parameter: this one takes no parameters")
                 raise ParamError(name, raw, allowed)
             try:
                 values[name] = known[name].metadata["kind"].coerce(raw)

@@ -71,7 +71,14 @@ class Result:
 
 
 def plan(request: Request) -> list[Job]:
-    """Every job of the request, checked; raises ParamError or UsageError on bad input."""
+    """Every job of the request, checked; raises ParamError or UsageError on bad input.
+
+    Options first (the scheduler's address too), then every parameter, then the numbers
+    of every scene about to render: nothing is computed for a request that is refused.
+    """
+    from lecture.cluster import check_scheduler
+
+    check_scheduler(request.scheduler)
     jobs = plan_jobs(list(request.targets), {k: dict(v) for k, v in request.overrides.items()},
                      request.quality, request.fmt, request.media, request.sweeps,
                      request.theme)

@@ -109,3 +109,65 @@ def test_values_with_an_answer_are_planned(tmp_path, overrides):
         assert result.true_value == 0 and not result.abs_error.any()
     else:
         assert abs(result.true_value) < 1e-3  # nearly odd about the mean
+
+
+# 4. Options checked before planning ----------------------------------------------------
+
+def cli_refusal(capsys, argv: list[str]) -> str:
+    from lecture import cli
+
+    code = cli.main(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, (code, err)
+    return err.removeprefix("error: ").rstrip("\n")
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["la_svd_ellipse", "--sweep", "la_svd_ellipse.A="], "no values"),
+    (["cov_tanh", "--sweep", "cov_tanh.transform=tanh(x"], "unbalanced brackets"),
+    (["cov_tanh", "--sweep", "cov_tanh.transform=tanh(x)),x"], "unbalanced brackets"),
+    (["la_svd_ellipse", "--sweep", "la_svd_ellipse.A=[[1, 0], [0, 1]"], "unbalanced brackets"),
+    (["card_lecture", "--set", "card_lecture.x=1"], "cards take no parameters"),
+    (["--set", "card_monte_carlo.title=1"], "cards take no parameters"),
+    *[(["mc_mean_convergence", "--scheduler", bad], f'"{bad}": must be local:N')
+      for bad in ("garbage", "tcp://", "tcp://host", "tcp://:8786", "local:0", "local:-1",
+                  "local:abc", "local:65", "ftp://x:21", "tcp://host:99999")],
+])
+def test_options_are_refused_before_planning(capsys, media, monkeypatch, argv, says):
+    from lecture import pipeline
+
+    monkeypatch.setattr(pipeline, "plan_jobs", _never)  # refused before any planning
+    line = cli_refusal(capsys, ["-q", "l", *argv])
+    assert says in line, line
+
+
+def test_the_scheduler_variable_is_checked_like_the_option(capsys, media, monkeypatch):
+    from lecture import pipeline
+
+    monkeypatch.setenv("LECTURE_SCHEDULER", "ftp://x")
+    monkeypatch.setattr(pipeline, "plan_jobs", _never)
+    assert '"ftp://x": must be local:N' in cli_refusal(capsys, ["mc_mean_convergence"])
+    with pytest.raises(BadInput, match='"ftp://x": must be local:N'):
+        render("mc_mean_convergence", quality="l", media=media)
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("planned although an option was bad")
+
+
+def test_a_params_file_card_table_says_cards_take_no_parameters(capsys, media, tmp_path):
+    params = tmp_path / "p.toml"
+    params.write_text("[card_lecture]\nx = 1\n")
+    line = cli_refusal(capsys, ["-q", "l", "--params", str(params)])
+    assert line.startswith("card_lecture.x = 1: ") and "takes no parameters" in line
+
+
+@pytest.mark.parametrize("sweep, says", [
+    ({"la_svd_ellipse": {"A": []}}, "la_svd_ellipse.A = []: must be a non-empty list"),
+    ({"la_svd_ellipse": {}}, "must be a table giving parameters a non-empty list"),
+])
+def test_the_api_refuses_empty_or_malformed_sweeps(media, sweep, says):
+    with pytest.raises(BadInput) as refused:
+        render("la_svd_ellipse", quality="l", media=media, sweep=sweep)
+    assert says in str(refused.value)
+    assert_one_clean_line(str(refused.value))
