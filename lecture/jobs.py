@@ -174,7 +174,7 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     """
     for option, value, allowed in (("quality", quality, QUALITY_DIRS), ("format", fmt, FORMATS),
                                    ("theme", theme, THEMES)):
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise UsageError(f"{option} = {value!r}: must be one of {', '.join(allowed)}")
     try:
         scenes = resolve_targets(targets)

@@ -26,8 +26,8 @@ from compute.results import NotComputable, non_finite_fields
 
 __all__ = [
     "Choice", "Count", "Covariance", "ExprKind", "ExprList", "Interval", "ListOf", "Matrix",
-    "Optional", "ParamError", "Real", "SEED", "SceneParams", "Vector", "escape", "param",
-    "show",
+    "Optional", "ParamError", "Real", "SEED", "SceneParams", "Vector", "escape", "from_numpy",
+    "param", "show",
 ]
 
 
@@ -92,6 +92,19 @@ def _show(value: Any) -> str:
         return str(value)
     except ValueError:  # an integer beyond Python's 4,300-digit limit for str()
         return "an integer of over 4,300 digits"
+
+
+def from_numpy(value: Any) -> Any:
+    """NumPy scalars as Python numbers and arrays as nested lists, inside lists and tuples
+    too: ``np.int64(42)`` is a seed and ``np.eye(2)`` a matrix, as their plain values are.
+    Anything else is returned as it is."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [from_numpy(v) for v in value]
+    return value
 
 
 def _finite_number(value: Any) -> float:
@@ -415,6 +428,7 @@ class SceneParams:
         known = {f.name: f for f in cls.fields()}
         values: dict[str, Any] = {}
         for name, raw in overrides.items():
+            raw = from_numpy(raw)
             if name not in known:
                 allowed = ("unknown parameter; known: " + ", ".join(known) if known else
                            "unknown parameter: this one takes no parameters")

@@ -165,9 +165,85 @@ def test_a_params_file_card_table_says_cards_take_no_parameters(capsys, media, t
 @pytest.mark.parametrize("sweep, says", [
     ({"la_svd_ellipse": {"A": []}}, "la_svd_ellipse.A = []: must be a non-empty list"),
     ({"la_svd_ellipse": {}}, "must be a table giving parameters a non-empty list"),
+    ({"la_svd_ellipse": {"A": 5}}, "la_svd_ellipse.A = 5: must be a non-empty list"),
+    ({"la_svd_ellipse": 5}, "must be a table giving parameters"),
+    ([1, 2], "must be a table of scenes"),
 ])
 def test_the_api_refuses_empty_or_malformed_sweeps(media, sweep, says):
     with pytest.raises(BadInput) as refused:
         render("la_svd_ellipse", quality="l", media=media, sweep=sweep)
     assert says in str(refused.value)
     assert_one_clean_line(str(refused.value))
+
+
+# 5. The Python API checks every argument ------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"targets": 5}, "targets = 5: must be a scene or section id"),
+    ({"targets": ["la_svd_ellipse", 3]}, "targets = [\"la_svd_ellipse\", 3]: must be"),
+    ({"params": [1, 2]}, "params = [1, 2]: must be a table of scenes"),
+    ({"params": {"la_svd_ellipse": 5}}, "must be a table of scenes, each a table"),
+    ({"media": 5}, "media = 5: must be a folder path"),
+    ({"jobs": "2"}, 'jobs = "2": must be an integer from 1 to 64'),
+    ({"jobs": -3}, "jobs = -3: must be an integer from 1 to 64"),
+    ({"jobs": 0}, "jobs = 0: must be an integer from 1 to 64"),  # as -j 0
+    ({"jobs": 65}, "jobs = 65: must be an integer from 1 to 64"),
+    ({"jobs": True}, "jobs = true: must be an integer"),
+    ({"jobs": 2.5}, "jobs = 2.5: must be an integer"),
+    ({"scheduler": 5}, "scheduler = 5: must be a string"),
+    ({"force": "yes"}, 'force = "yes": must be True or False'),
+    ({"quality": ["l"]}, "quality = ['l']: must be one of l, m"),
+    ({"fmt": None}, "format = None: must be one of mp4"),
+])
+def test_every_argument_of_render_is_checked_up_front(media, monkeypatch, kwargs, says):
+    from lecture import pipeline
+
+    monkeypatch.setattr(pipeline, "plan_jobs", _never if "quality" not in kwargs
+                        and "fmt" not in kwargs else pipeline.plan_jobs)
+    arguments = {"targets": "la_svd_ellipse", "quality": "l", "media": media, **kwargs}
+    with pytest.raises(BadInput) as refused:
+        render(arguments.pop("targets"), **arguments)
+    assert says in str(refused.value), str(refused.value)
+    assert_one_clean_line(str(refused.value))
+
+
+@pytest.mark.parametrize("kwargs, params", [
+    ({"A": np.eye(2)}, {"A": [[1.0, 0.0], [0.0, 1.0]]}),
+    ({"A": np.array([[2, 0], [0.5, 1]], dtype=np.float32)}, {"A": [[2.0, 0.0], [0.5, 1.0]]}),
+    ({"A": [np.array([1.0, 2.0]), (np.int64(0), np.float64(3))]}, {"A": [[1.0, 2.0], [0.0, 3.0]]}),
+])
+def test_numpy_values_are_accepted_where_numbers_and_lists_are(media, monkeypatch, kwargs,
+                                                                params):
+    planned = _planned(monkeypatch)
+    with pytest.raises(_Stop):
+        render("la_svd_ellipse", quality="l", media=media, jobs=np.int64(2), **kwargs)
+    job, = planned
+    assert job.params.as_dict() == params
+
+
+def test_a_numpy_seed_and_a_numpy_sweep_are_plain_values(media, monkeypatch):
+    planned = _planned(monkeypatch)
+    with pytest.raises(_Stop):
+        render("mc_mean_convergence", quality="l", media=media, seed=np.int64(42),
+               sweep={"mc_mean_convergence": {"sigma": np.array([1.0, 2.0])}})
+    assert [(j.params.seed, j.params.sigma) for j in planned] == [(42, 1.0), (42, 2.0)]
+    assert type(planned[0].params.seed) is int
+
+
+def _planned(monkeypatch) -> list:
+    """render() plans for real, then raises _Stop before anything renders; the planned
+    jobs land in the list returned."""
+    from lecture import api
+
+    planned = []
+
+    def stop(request, jobs):
+        planned.extend(jobs)
+        raise _Stop
+
+    monkeypatch.setattr(api, "execute", stop)
+    return planned
+
+
+class _Stop(Exception):
+    pass
