@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         result = execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
     except OSError as exc:  # the environment: a folder that cannot be written, a full disk
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"error: {escape(f'{exc.strerror or exc}{where}')}", file=sys.stderr)
+        reason = str(exc.strerror or exc)
+        print(f"error: {escape(reason[:1].lower() + reason[1:] + where)}", file=sys.stderr)
         return 1
     if result.signum:
         print(describe_stop(result.outcomes, result.signum), file=sys.stderr)

@@ -23,6 +23,7 @@ from typing import Any
 
 from lecture.jobs import ROOT, Job
 from lecture.staging import WorkFolder, commit
+from lecture.worker import EXIT_ENVIRONMENT, read_environment_error
 
 __all__ = [
     "Outcome", "StopFlag", "describe_stop", "job_payload", "render_locally", "worker_command",
@@ -103,9 +104,15 @@ def _start(job: Job) -> _Running:
 
 
 def _finish(run: _Running, code: int) -> Outcome:
-    """Move a finished render in (or roll back a failed one) and free its folder."""
+    """Move a finished render in (or roll back a failed one) and free its folder.
+
+    Raises OSError when the worker met a full or read-only disk: the run stops there
+    (render_locally stops the other workers) and the command line says so in one line.
+    """
     staged = run.work.path / "out"
     try:
+        if code == EXIT_ENVIRONMENT:  # a full disk: one line for the run, not a FAILED
+            raise read_environment_error(run.work.path, run.job.media)
         if code == 0:
             commit(staged, run.job.out_dir, run.work.path)
     finally:

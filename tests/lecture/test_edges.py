@@ -10,6 +10,11 @@ Signals during planning (7) need a real process: test_render.py.
 
 from __future__ import annotations
 
+import errno
+import os
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -247,3 +252,59 @@ def _planned(monkeypatch) -> list:
 
 class _Stop(Exception):
     pass
+
+
+# 6. A full disk ------------------------------------------------------------------------
+
+def _full_disk(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/full")
+
+
+@pytest.mark.parametrize("fails", ["replace", "write"])
+def test_write_whole_leaves_no_partial_file_on_a_full_disk(tmp_path, monkeypatch, fails):
+    from lecture import staging
+
+    target = tmp_path / "index.html"
+    target.write_text("earlier page")
+    if fails == "replace":
+        monkeypatch.setattr(staging.os, "replace", _full_disk)
+    else:  # the file is created, then the disk fills while writing it: a 0-byte partial
+        def write_bytes(path, data):
+            path.touch()
+            _full_disk()
+
+        monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    with pytest.raises(OSError) as failed:
+        staging.write_whole(target, "new page")
+    assert failed.value.errno == errno.ENOSPC
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
+    assert target.read_text() == "earlier page"
+
+
+def test_a_gallery_that_cannot_be_written_leaves_no_partial(tmp_path, monkeypatch):
+    from lecture import staging
+    from lecture.gallery import write_gallery
+
+    folder = tmp_path / "lecture" / "480p15"
+    folder.mkdir(parents=True)
+    monkeypatch.setattr(staging.os, "replace", _full_disk)
+    with pytest.raises(OSError):
+        write_gallery(folder)
+    assert list(folder.rglob("*.partial")) == []
+
+
+def test_a_full_disk_in_a_worker_is_one_line_and_exit_1(tmp_path):
+    """A worker that meets a full disk (a fault point raises ENOSPC, as a 2 MB tmpfs would)
+    makes the run end with the README's line, not a FAILED pointing at an empty log."""
+    from tests.lecture.rendering import ROOT
+
+    media = tmp_path / "media"
+    run = subprocess.run([str(ROOT / "render.sh"), "la_svd_ellipse", "-q", "l"],
+                         capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "LECTURE_MEDIA_DIR": str(media),
+                              "LECTURE_TEST_FAULT": "enospc:render"})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stderr == f"error: no space left on device: {media}\n", run.stderr
+    assert "FAILED" not in run.stdout and "Traceback" not in run.stderr
+    assert list(media.rglob("*.partial")) == [] and list((media / ".work").iterdir()) == []
+    assert not (media / "lecture").exists() or list((media / "lecture").rglob("*.mp4")) == []
