@@ -22,7 +22,7 @@ from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
 from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError, check_sweeps
 from lecture.params import ParamError, escape, show
 from lecture.pipeline import Request, default_media, execute, plan
-from lecture.runner import describe_stop
+from lecture.runner import Interrupted, describe_planning_stop, describe_stop, raising_on_signals
 
 __all__ = ["collect_overrides", "list_catalog", "main", "parse_value", "split_values"]
 
@@ -229,10 +229,14 @@ def main(argv: list[str] | None = None) -> int:
         request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
                           args.theme or file_theme(args.params), args.force, args.jobs,
                           default_media(), args.scheduler)
-        jobs = plan(request)
+        with raising_on_signals():
+            jobs = plan(request)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as stop:
+        print(describe_planning_stop(stop.signum), file=sys.stderr)
+        return 128 + stop.signum
     try:
         result = execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
     except OSError as exc:  # the environment: a folder that cannot be written, a full disk

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from lecture.assemble import Assembly, assemble
+from lecture.faults import checkpoint
 from lecture.gallery import write_gallery
 from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
 from lecture.runner import Outcome, render_locally
@@ -84,6 +85,7 @@ def plan(request: Request) -> list[Job]:
                      request.theme)
     for job in jobs:  # values that pass every check yet have no finite answer
         if request.force or not job.is_cached():
+            checkpoint("plan", request.media)
             job.scene.computed(job.params)
     return jobs
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -308,3 +309,28 @@ def test_a_full_disk_in_a_worker_is_one_line_and_exit_1(tmp_path):
     assert "FAILED" not in run.stdout and "Traceback" not in run.stderr
     assert list(media.rglob("*.partial")) == [] and list((media / ".work").iterdir()) == []
     assert not (media / "lecture").exists() or list((media / "lecture").rglob("*.mp4")) == []
+
+
+# 7. Signals while planning -------------------------------------------------------------
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_planning_is_one_line_and_its_exit_status(tmp_path, signum):
+    """A long plan (the numbers of every scene are computed before any render) paused at
+    its checkpoint, then signalled as job control would: one line, 130 or 143."""
+    from tests.lecture.rendering import ROOT, wait_for
+
+    media, marker = tmp_path / "media", tmp_path / "at-plan"
+    process = subprocess.Popen(
+        [str(ROOT / "render.sh"), "mc_nonlinear_expectation", "-q", "l"], text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "LECTURE_MEDIA_DIR": str(media), "LECTURE_TEST_FAULT": "pause:plan",
+             "LECTURE_TEST_FAULT_ONCE": str(marker)})
+    pid = int(wait_for(lambda: marker.exists() and marker.read_text(), "planning to pause"))
+    assert pid == process.pid
+    os.kill(pid, signum)
+    out, err = process.communicate(timeout=60)
+    name = signal.Signals(signum).name
+    assert process.returncode == 128 + signum, (out, err)
+    assert err == (f"interrupted by {name} while computing the scenes' numbers, before any "
+                   "render: nothing rendered, nothing changed\n"), err
+    assert out == "" and not (media / "lecture").exists()
