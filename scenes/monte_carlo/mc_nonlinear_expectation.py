@@ -72,14 +72,18 @@ class McNonlinearExpectation(LectureScene):
         error = always_redraw(lambda: get_polyline(right, log_n, shown_error, sweep.position,
                                                    stroke_width=2))
         self.add(estimate, error)
-        trend = ("The error jitters from draw to draw, but its trend is steady."
-                 if np.max(r.abs_error) > floor else
-                 "Here f is constant: every draw gives its mean, so no error at all.")
+        constant = np.max(r.abs_error) <= floor
+        trend = ("Here f is constant: every draw gives its mean, so no error at all."
+                 if constant else "The error jitters from draw to draw, but its trend is steady.")
         sweep.play_to_end(self, [f"We add draws up to N = {r.n[-1]:,} and keep a running average.",
                                  trend], 12)
         self.wait(1)
 
         self.step("The trend line")
+        if constant:  # no error, no trend: the rate matters only when f varies
+            with self.narrate("With a varying f, the error would fall like one over root N."):
+                self.wait(2.5)
+            return
         reference = get_dashed_line(right, log_n, np.log10(reference_line))
         slope = MathTex(r"\propto 1/\sqrt{N}", color=REFERENCE, font_size=TICK_SIZE + 4)
         slope.move_to(right.c2p(hi_n, hi_e), aligned_edge=UR).shift(0.3 * DOWN)
