@@ -29,6 +29,7 @@ from lecture.jobs import ROOT, Job, UsageError
 from lecture.params import show
 from lecture.runner import Outcome, StopFlag, job_payload, worker_command, worker_env
 from lecture.staging import WorkFolder, commit, write_whole
+from lecture.worker import ENVIRONMENT_ERRNOS, EXIT_ENVIRONMENT, read_environment_error
 
 __all__ = ["RemoteRenderFailed", "check_scheduler", "connect", "remote_render",
            "render_on_dask"]
@@ -62,6 +63,8 @@ def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str
         code = subprocess.run(worker_command(payload), cwd=ROOT, env=worker_env(),
                               stdin=subprocess.DEVNULL).returncode
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        if code == EXIT_ENVIRONMENT:  # the worker machine's disk: tried elsewhere, then said
+            raise read_environment_error(work, root)
         if code != 0:
             raise RemoteRenderFailed(f"{payload['scene']}: worker exit {code}\n{text[-4000:]}")
         compiled = {str(p.relative_to(media)): p.read_bytes()
@@ -155,6 +158,8 @@ def render_on_dask(jobs: list[Job], address: str,
                     try:
                         outcome = _receive(job, future.result(), started)
                     except Exception as exc:  # the render failed on every try
+                        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+                            raise  # a full disk, as in a local render: one line, exit 1
                         job.log.parent.mkdir(parents=True, exist_ok=True)
                         job.log.write_text(str(exc), encoding="utf-8")
                         outcome = Outcome(job, "failed", time.perf_counter() - started, 1)
