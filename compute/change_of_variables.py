@@ -527,6 +527,10 @@ def jacobians_at(map_exprs: Sequence[str], points: np.ndarray) -> np.ndarray:
     return vmap(jacrev(plane_map))(tensor).numpy()
 
 
+FLAT_DET = 1e-12
+"""|det J| at most this times the largest squared entry of J is zero to rounding."""
+
+
 def jacobian_field(
     map_exprs: Sequence[str],
     x_range: Sequence[float],
@@ -553,7 +557,10 @@ def jacobian_field(
     ------
     ValueError
         If an expression is not allowed; :class:`compute.results.NotComputable` (a
-        ValueError) if the Jacobian is not finite somewhere on the grid.
+        ValueError) if the Jacobian is not finite somewhere on the grid, or if det J is
+        zero (to within FLAT_DET of the entries squared) at every grid point: such a map
+        (``["0*x1", "0*x2"]``, ``["x1 + x2", "x1 + x2"]``) sends the plane to a curve or a
+        point, where p_Y = p_X / |det J| has no value to draw.
     """
     x1 = np.linspace(x_range[0], x_range[1], resolution)
     x2 = np.linspace(y_range[0], y_range[1], resolution)
@@ -567,6 +574,10 @@ def jacobian_field(
                             f"({x1_bad:.4g}, {x2_bad:.4g})")
     det = (jacobians[:, 0, 0] * jacobians[:, 1, 1]
            - jacobians[:, 0, 1] * jacobians[:, 1, 0]).reshape(resolution, resolution)
+    if np.max(np.abs(det)) <= FLAT_DET * np.max(jacobians**2):  # 0 <= 0 for J = 0 too
+        raise NotComputable("gives a map that is singular: it flattens the plane (det J = 0 "
+                            "at every point of the x_range x y_range grid); det J must be "
+                            "nonzero somewhere there")
     image_low, image_high = map_extent(map_exprs, x_range, y_range)
     return JacobianField(
         x1=x1,

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ALLOWED_FUNCTIONS", "Expression", "ExpressionError", "parse", "to_latex"]
+__all__ = ["ALLOWED_FUNCTIONS", "Expression", "ExpressionError", "parse", "singular_parts",
+           "to_latex"]
 
 ALLOWED_FUNCTIONS = (
     "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "arctan", "abs",
@@ -160,6 +161,32 @@ def parse(source: str, variables: Sequence[str]) -> Expression:
         raise ExpressionError(f"expression has more than {MAX_NODES} parts")
     evaluate = _compile(tree.body, tuple(variables))
     return Expression(_canonical(tree.body), tuple(variables), evaluate)
+
+
+def singular_parts(expression: Expression) -> list[Expression]:
+    """The sub-expressions whose zeros are the only places where ``expression`` can be
+    unbounded near a finite point: each denominator of ``/``, each base of ``**`` (a
+    negative power of 0), each argument of ``log``, and ``cos(u)`` for each ``tan(u)``.
+
+    Every other allowed operation (+ - *, sin, exp, sqrt, abs, ...) is bounded wherever
+    its arguments are, so an expression whose singular parts have no zero in an interval
+    is bounded on every closed sub-interval of it.
+    """
+    parts = []
+    for node in ast.walk(ast.parse(expression.source, mode="eval")):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Pow)):
+            part = node.right if isinstance(node.op, ast.Div) else node.left
+        elif isinstance(node, ast.Call) and node.func.id in ("log", "tan"):
+            part = node.args[0]
+            if node.func.id == "tan":
+                part = ast.Call(ast.Name("cos"), [part], [])
+        else:
+            continue
+        source = ast.unparse(part)
+        parts.append(Expression(source, expression.variables,
+                                _compile(ast.parse(source, mode="eval").body,
+                                         expression.variables)))
+    return parts
 
 
 _PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2, ast.USub: 3, ast.UAdd: 3,

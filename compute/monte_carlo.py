@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, stats
+from scipy import integrate, optimize, stats
 
 from compute.results import NotComputable, internal
-from compute.expr import parse
+from compute.expr import Expression, parse, singular_parts
 
 __all__ = [
     "BLOCK_FLOATS",
@@ -24,6 +24,7 @@ __all__ = [
     "NonlinearExpectation",
     "checkpoints",
     "concentration",
+    "singular_points",
     "gaussian_expectation",
     "mean_convergence",
     "nonlinear_expectation",
@@ -39,12 +40,16 @@ _UNIFORM01 = (0.5, 1.0 / 12.0, 0.0, 1.0)
 
 
 def checkpoints(n_min: int, n_max: int, n_points: int) -> np.ndarray:
-    """``n_points`` log-spaced sample counts from n_min to n_max, truncated to integers.
+    """``n_points`` log-spaced sample counts, the first exactly n_min and the last exactly
+    n_max, truncated to integers in between; never decreasing.
 
-    This is the lecture's own grid (``np.logspace(...).astype(int)``); near n_min it can
-    repeat a count, which simply repeats that checkpoint's value.
+    This is the lecture's own grid (``np.logspace(...).astype(int)``), whose truncation of
+    the ends alone (10**log10(50) is 49.99...) lost n_max = 50 and n_min = 13. Near n_min
+    it can repeat a count, which simply repeats that checkpoint's value.
     """
-    return np.logspace(np.log10(n_min), np.log10(n_max), n_points).astype(int)
+    n = np.logspace(np.log10(n_min), np.log10(n_max), n_points).astype(int)
+    n[0], n[-1] = n_min, n_max
+    return np.clip(np.maximum.accumulate(n), n_min, n_max)
 
 
 def _running_moments(values: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,19 +94,126 @@ def mean_convergence(
     return MeanConvergence(n, mean, z * std / np.sqrt(n), float(mu), float(confidence), samples)
 
 
-def gaussian_expectation(f: str, mu: float, sigma: float) -> float:
-    """E[f(X)] for X ~ N(mu, sigma^2) by adaptive quadrature over the whole line."""
-    fn = parse(f, ("x",))
-    density = stats.norm(mu, sigma).pdf
+SUPPORT_SDS = 37.5
+"""Beyond mu +- 37.5 sigma the normal density is below 1e-306 of its peak: no draw and no
+double-precision integral can reach a singularity out there."""
+SEARCH_POINTS = 30_001
+POLE_GROWTH = 0.97
+"""|f| growing like |x - r|^-a near r is integrable for a < 1 only. Over the distances a
+double can resolve, a = 1 and a = 0.97 (or a log factor) cannot be told apart; growth at
+least this fast is taken as a pole, slower growth (|x|^-0.5, log|x|, sin(1/x)) is not."""
+QUAD_TOLERANCE = 5e-5
+"""Largest accepted error estimate of a cut quadrature, per unit of (1 + |value|): half
+the last of the four decimals the scene shows (quadrature's estimate is conservative:
+for sin(1/x) it says 3e-5 where the error is 1e-8)."""
+SQRT_2PI = np.sqrt(2 * np.pi)
 
-    def integrand(x: float) -> float:
-        weight = density(x)  # 0 far out, where f may overflow: 0 * inf would be nan
-        return float(fn.numpy(x)) * weight if weight > 0 else 0.0
+
+def _zeros(part: Expression, low: float, high: float) -> list[float]:
+    """Where ``part`` vanishes in [low, high]: grid points where it is 0, its sign changes
+    and the local minima of
+    |part| that reach zero to within rounding (a double root such as (x - 1)**2), located
+    on a dense grid and refined by Brent's methods; at most 64 of each, those nearest
+    the middle of the interval (and of the normal) first."""
+    x = np.linspace(low, high, SEARCH_POINTS)
+    g = part.numpy(x)
+    scale = np.nanmax(np.abs(g), initial=0.0)
+    found = [float(v) for v in x[g == 0][:64]]
+    crossing = np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) < 0)
+    for i in crossing[np.argsort(np.abs(crossing - len(x) // 2))][:64]:  # the middle first
+        found.append(optimize.brentq(lambda t: float(part.numpy(t)), x[i], x[i + 1],
+                                     xtol=1e-300, rtol=4 * np.finfo(float).eps))
+    magnitude = np.abs(g)
+    interior = np.arange(1, len(x) - 1)
+    dips = interior[(magnitude[1:-1] <= magnitude[:-2]) & (magnitude[1:-1] <= magnitude[2:])]
+    for i in dips[np.argsort(magnitude[dips])][:64]:
+        best = optimize.minimize_scalar(lambda t: abs(float(part.numpy(t))), method="bounded",
+                                        bounds=(x[i - 1], x[i + 1]),
+                                        options={"xatol": 1e-15 * max(1.0, abs(x[i]))})
+        if abs(float(part.numpy(best.x))) <= 1e-12 * max(scale, 1e-300) or best.fun == 0:
+            found.append(float(best.x))
+    return sorted(set(found))
+
+
+def _growth(fn: Expression, r: float, step: float) -> float:
+    """The exponent a in |f| ~ |x - r|^-a as x -> r: the slope of log max|f| over the
+    windows [h, 10 h] either side of r against log(1/h), between h = 1e-4 ``step`` (the
+    search grid's step: well inside any feature the grid resolves, and tan(40 x) has a
+    pole every 0.08) and h a million times smaller, or at least 1,000 doubles away from r.
+    A bounded f, even one oscillating without limit like sin(1/x), has slope about 0; a
+    value that overflows is a pole."""
+    offsets = np.concatenate([np.linspace(1.0, 10.0, 64), -np.linspace(1.0, 10.0, 64)])
+    near = max(step * 1e-10, 1e3 * np.spacing(abs(r)), 1e-300)
+    far = max(step * 1e-4, near * 10**1.5)
+    envelope = [np.nanmax(np.abs(fn.numpy(r + h * offsets)), initial=0.0) for h in (far, near)]
+    if not np.isfinite(envelope[1]):
+        return np.inf
+    if envelope[1] == 0:
+        return 0.0
+    return float(np.log10(envelope[1] / max(envelope[0], 1e-300)) / np.log10(far / near))
+
+
+def singular_points(f: str, mu: float, sigma: float) -> list[float]:
+    """Points near which f is unbounded yet integrable, where quadrature must split;
+    raises NotComputable if E[f(X)], X ~ N(mu, sigma^2), does not exist.
+
+    The rule, decided from the integrand and not from what quadrature returns: E[f(X)]
+    exists when |f| is integrable against the normal. A whitelisted f can be unbounded
+    near a finite point only where one of its singular parts (compute.expr.singular_parts:
+    a denominator, a power's base, a log's argument, cos of a tan's argument) vanishes.
+    Those zeros are found within mu +- SUPPORT_SDS sigma; at each, the growth of |f| is
+    measured, and growth like |x - r|^-POLE_GROWTH or faster is a pole: tan(x), 1/(x - 1),
+    exp(1/x) are refused; sin(1/x), 1/sqrt(|x|), log(x**2) are not. Growth in the tails
+    (exp(x**2)) makes the quadrature over the whole line diverge, which is refused there.
+    """
+    fn = parse(f, ("x",))
+    low, high = mu - SUPPORT_SDS * sigma, mu + SUPPORT_SDS * sigma
+    step = (high - low) / (SEARCH_POINTS - 1)
+    points = sorted({r for part in singular_parts(fn) for r in _zeros(part, low, high)},
+                    key=lambda r: abs(r - mu))
+    for r in points:
+        if _growth(fn, r, step) >= POLE_GROWTH:
+            shown = 0.0 if abs(r) < 1e-9 * sigma else r
+            raise NotComputable(f"f is unbounded like 1/|x - r| or faster near x = {shown:.10g}, "
+                                "so E[f(X)] does not exist; f must have a finite "
+                                "expectation under N(mu, sigma^2)")
+    return sorted(points)
+
+
+def gaussian_expectation(f: str, mu: float, sigma: float) -> float:
+    """E[f(X)] for X ~ N(mu, sigma^2) by adaptive quadrature over the whole line, in
+    standard units z = (x - mu) / sigma (so a narrow normal far from 0 is not missed).
+
+    Its existence is decided first (:func:`singular_points`). Where quadrature over the
+    whole line reports trouble and f has integrable singularities (sin(1/x)), the line
+    is cut at them (and sigma either side), the pieces, each with a singularity at an end
+    only, are integrated separately, and the sum is accepted when quadrature's error
+    estimate is within QUAD_TOLERANCE (1 + |value|).
+    """
+    fn = parse(f, ("x",))
+    cuts = [(c - mu) / sigma for c in singular_points(f, mu, sigma)]
+
+    def integrand(z: float) -> float:  # in standard units: a narrow normal far out is found
+        weight = np.exp(-z**2 / 2.0) / SQRT_2PI  # scipy's pdf, without its per-call cost
+        # 0 far out, where f may overflow: 0 * inf would be nan
+        return float(fn.numpy(mu + sigma * z)) * weight if weight > 0 else 0.0
 
     value, _, _, *trouble = integrate.quad(integrand, -np.inf, np.inf, limit=200,
                                            full_output=True)
+    if trouble and cuts:
+        ends = sorted({c + d for c in cuts for d in (-1, 0, 1)})
+        pieces = zip([-np.inf, *ends], [*ends, np.inf])
+        def piecewise(z: float) -> float:  # the cut itself, where f may be 1/0, has no mass
+            value = integrand(z)
+            return value if np.isfinite(value) else 0.0
+
+        results = [integrate.quad(piecewise, a, b, limit=500, full_output=True)
+                   for a, b in pieces]
+        value, error = sum(r[0] for r in results), sum(r[1] for r in results)
+        trouble = [] if error <= QUAD_TOLERANCE * (1 + abs(value)) else \
+            [f"its error estimate {error:.2g} is too large"]
     if trouble or not np.isfinite(value):
-        # quad's own warning: a divergent or badly behaved integral, e.g. 1/(x - 0.001)
+        # quad's own warning: a divergent or badly behaved integral, e.g. exp(x**2)
         why = " ".join(trouble[0].split()).split(". ")[0].rstrip(".") if trouble \
             else f"the integral is {value}"
         raise NotComputable(f"E[f(X)] has no reliable value by quadrature ({why}); "

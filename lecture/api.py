@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from lecture.catalog import SCENES, resolve_targets
-from lecture.jobs import Job, UsageError
-from lecture.params import ParamError
+from lecture.jobs import Job, UsageError, check_sweeps
+from lecture.params import ParamError, from_numpy, show
 from lecture.pipeline import Request, default_media, execute, plan
 
 __all__ = ["BadInput", "Clip", "Parameter", "RenderFailed", "SceneInfo", "render", "scenes"]
@@ -127,6 +127,48 @@ def _array(value: Any) -> Any:
     return value
 
 
+def _checked(targets: Any, params: Any, sweep: Any, jobs: Any, media: Any, scheduler: Any,
+             force: Any) -> tuple[list[str], dict[str, dict[str, Any]], dict[str, Any]]:
+    """Every argument of :func:`render` whose type is wrong, refused before anything is
+    planned (a UsageError, which render turns into BadInput): the targets, the parameter
+    and sweep tables, jobs (an integer from 1 to 64, as ``-j``), media, scheduler, force.
+    Returns the targets as a list and the tables as plain dicts, NumPy values as lists."""
+    if targets is None or isinstance(targets, str):
+        names = [] if targets is None else [targets]
+    elif isinstance(targets, (list, tuple)) and all(isinstance(t, str) for t in targets):
+        names = list(targets)
+    else:
+        raise UsageError(f"targets = {show(from_numpy(targets))}: must be a scene or section "
+                         "id, a list of them, or None (the whole lecture)")
+    if params is not None and not (isinstance(params, Mapping) and all(
+            isinstance(v, Mapping) for v in params.values())):
+        raise UsageError(f"params = {show(from_numpy(params))}: must be a table of scenes, each "
+                         'a table of parameters, e.g. {"cov_tanh": {"transform": "tanh(x)"}}')
+    table = {scene: dict(values) for scene, values in (params or {}).items()}
+    sweeps = _plain(sweep) if sweep is not None else {}
+    check_sweeps(sweeps, "sweep")
+    jobs = from_numpy(jobs)
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int)
+                             or not 1 <= jobs <= 64):
+        raise UsageError(f"jobs = {show(jobs)}: must be an integer from 1 to 64, or None "
+                         "(the number of cores)")
+    if media is not None and not isinstance(media, (str, os.PathLike)):
+        raise UsageError(f"media = {show(from_numpy(media))}: must be a folder path, or None")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise UsageError(f"scheduler = {show(from_numpy(scheduler))}: must be a string, "
+                         "local:N or tcp://HOST:PORT, or None")
+    if not isinstance(force, (bool, np.bool_)):
+        raise UsageError(f"force = {show(from_numpy(force))}: must be True or False")
+    return names, table, sweeps
+
+
+def _plain(value: Any) -> Any:
+    """Mappings as dicts, all the way down, and NumPy values as plain ones."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return from_numpy(value)
+
+
 def render(targets: str | list[str] | None = None, *, quality: str = "m",
            params: Mapping[str, Mapping[str, Any]] | None = None,
            sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
@@ -142,9 +184,8 @@ def render(targets: str | list[str] | None = None, *, quality: str = "m",
     ``slides=True`` also writes the decks (``<quality>/slides/``) as ``--slides`` does.
     Cached clips are not rendered again (``force=True`` does). Raises :class:`BadInput`.
     """
-    names = [targets] if isinstance(targets, str) else list(targets or [])
-    table = {scene: dict(values) for scene, values in (params or {}).items()}
     try:
+        names, table, sweeps = _checked(targets, params, sweep, jobs, media, scheduler, force)
         if overrides:
             chosen = resolve_targets(names) if names else []
             if len(chosen) != 1:
@@ -152,8 +193,8 @@ def render(targets: str | list[str] | None = None, *, quality: str = "m",
                                  f"exactly one target scene (got {len(chosen)}); use params="
                                  "{scene: {...}} for several")
             table.setdefault(chosen[0].id, {}).update(overrides)
-        request = Request(tuple(names), table, {k: dict(v) for k, v in (sweep or {}).items()},
-                          quality, fmt, theme, force, jobs or os.cpu_count() or 1,
+        request = Request(tuple(names), table, sweeps, quality, fmt, theme, bool(force),
+                          int(jobs) if jobs is not None else os.cpu_count() or 1,
                           Path(media).resolve() if media else default_media(),
                           scheduler if scheduler is not None
                           else os.environ.get("LECTURE_SCHEDULER", ""), slides)

@@ -19,10 +19,10 @@ from typing import Any
 
 from lecture.assemble import Assembly
 from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
-from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
-from lecture.params import ParamError, show
+from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError, check_sweeps
+from lecture.params import ParamError, escape, show
 from lecture.pipeline import Request, default_media, execute, plan
-from lecture.runner import describe_stop
+from lecture.runner import Interrupted, describe_planning_stop, describe_stop, raising_on_signals
 
 __all__ = ["collect_overrides", "list_catalog", "main", "parse_value", "split_values"]
 
@@ -117,9 +117,13 @@ def split_values(text: str) -> list[Any]:
         values, depth, start = [], 0, 0
         for i, char in enumerate(text + ","):
             depth += (char in "([{") - (char in ")]}")
+            if depth < 0:
+                break
             if char == "," and depth == 0:
                 values.append(parse_value(text[start:i].strip()))
                 start = i + 1
+        if depth != 0:
+            raise UsageError("unbalanced brackets") from None
     return values
 
 
@@ -127,8 +131,8 @@ def file_theme(params_file: Path | None) -> str:
     """The ``theme = "light"`` at the top of a params file ("dark" without one)."""
     theme = read_params_file(params_file).get("theme", "dark") if params_file else "dark"
     if theme not in THEMES:
-        raise UsageError(f"--params {params_file}: theme = {show(theme)}: must be one of "
-                         + ", ".join(f'"{t}"' for t in THEMES))
+        raise UsageError(f"--params {show(str(params_file))}: theme = {show(theme)}: must be "
+                         "one of " + ", ".join(f'"{t}"' for t in THEMES))
     return theme
 
 
@@ -158,27 +162,35 @@ def collect_overrides(sets: list[str], params_file: Path | None,
             if scene_id == "theme":  # a setting of the whole file, read by file_theme()
                 continue
             if not isinstance(values, dict):
-                raise UsageError(f"--params {params_file}: '{scene_id}' must be a [table]")
+                raise UsageError(f"--params {show(str(params_file))}: {scene_id!r} must be a "
+                                 "[table]")
             if scene_id == "sweep":
+                check_sweeps(values, f"--params {show(str(params_file))}: [sweep]")
                 for sweep_scene, table in values.items():
-                    if not isinstance(table, dict) or not all(
-                            isinstance(v, list) and v for v in table.values()):
-                        raise UsageError(f"--params {params_file}: [sweep.{sweep_scene}] must "
-                                         "give each parameter a non-empty list of values")
                     swept.setdefault(sweep_scene, {}).update(table)
                 continue
             overrides.setdefault(scene_id, {}).update(values)
     rendered = {s.id for s in SCENES if not targets or s.id in targets or s.section in targets}
+    cards = {card.id for card in CARDS}
     for option, items in (("--set", sets), ("--sweep", sweeps or [])):
         for item in items:
             scene_id, name, text = _scene_param(option, item)
+            if scene_id in cards:
+                raise UsageError(f"{option} {show(item)}: {scene_id} is a title card; cards "
+                                 "take no parameters")
             if scene_id in known and scene_id not in rendered:
                 raise UsageError(f"{option} {show(item)}: {scene_id} is not among the scenes "
                                  f"being rendered ({', '.join(targets or [])})")
             if option == "--set":
                 overrides.setdefault(scene_id, {})[name] = parse_value(text)
             else:
-                swept.setdefault(scene_id, {})[name] = split_values(text)
+                try:
+                    values = split_values(text)
+                except UsageError as exc:
+                    raise UsageError(f"{option} {show(item)}: {exc}") from None
+                if not values:
+                    raise UsageError(f"{option} {show(item)}: no values; give V1,V2,...")
+                swept.setdefault(scene_id, {})[name] = values
     for scene_id in (*overrides, *swept):
         if scene_id not in known:
             raise UsageError(f"{show(scene_id)}: unknown scene "
@@ -223,15 +235,20 @@ def main(argv: list[str] | None = None) -> int:
         request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
                           args.theme or file_theme(args.params), args.force, args.jobs,
                           default_media(), args.scheduler, args.slides)
-        jobs = plan(request)
+        with raising_on_signals():
+            jobs = plan(request)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as stop:
+        print(describe_planning_stop(stop.signum), file=sys.stderr)
+        return 128 + stop.signum
     try:
         result = execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
     except OSError as exc:  # the environment: a folder that cannot be written, a full disk
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        reason = str(exc.strerror or exc)
+        print(f"error: {escape(reason[:1].lower() + reason[1:] + where)}", file=sys.stderr)
         return 1
     if result.signum:
         print(describe_stop(result.outcomes, result.signum), file=sys.stderr)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -25,10 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from lecture.jobs import ROOT, Job, UsageError
+from lecture.params import show
 from lecture.runner import Outcome, StopFlag, job_payload, worker_command, worker_env
 from lecture.staging import WorkFolder, commit, write_whole
+from lecture.worker import ENVIRONMENT_ERRNOS, EXIT_ENVIRONMENT, read_environment_error
 
-__all__ = ["RemoteRenderFailed", "connect", "remote_render", "render_on_dask"]
+__all__ = ["RemoteRenderFailed", "check_scheduler", "connect", "remote_render",
+           "render_on_dask"]
 
 CACHES = ("Tex", "texts")
 RETRIES = 2
@@ -59,6 +63,8 @@ def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str
         code = subprocess.run(worker_command(payload), cwd=ROOT, env=worker_env(),
                               stdin=subprocess.DEVNULL).returncode
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        if code == EXIT_ENVIRONMENT:  # the worker machine's disk: tried elsewhere, then said
+            raise read_environment_error(work, root)
         if code != 0:
             raise RemoteRenderFailed(f"{payload['scene']}: worker exit {code}\n{text[-4000:]}")
         compiled = {str(p.relative_to(media)): p.read_bytes()
@@ -68,17 +74,32 @@ def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str
                 "log": text, "caches": compiled}
 
 
+SCHEDULER_FORMS = "local:N with N from 1 to 64, or tcp://HOST:PORT (tls:// too)"
+
+
+def check_scheduler(address: str) -> int:
+    """Check a scheduler address before anything is planned: "" (local processes),
+    ``local:N`` or ``tcp://HOST:PORT``; returns N for ``local:N`` (else 0). Raises
+    UsageError, so a typo is one line and exit 2, not a traceback after planning."""
+    if not address:
+        return 0
+    where = f"--scheduler (or LECTURE_SCHEDULER) = {show(address)}"
+    local = re.fullmatch(r"local:([0-9]{1,2})", address)
+    if local and 1 <= int(local[1]) <= 64:
+        return int(local[1])
+    remote = re.fullmatch(r"(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})",
+                          address)
+    if remote and 1 <= int(remote[3]) <= 65535:
+        return 0
+    raise UsageError(f"{where}: must be {SCHEDULER_FORMS}")
+
+
 def connect(address: str):
     """A Dask client for ``tcp://HOST:PORT`` or a new ``local:N`` cluster (closed with it)."""
     from distributed import Client, LocalCluster
 
-    if address.startswith("local:"):
-        try:
-            workers = int(address.split(":", 1)[1])
-        except ValueError:
-            workers = 0
-        if not 1 <= workers <= 64:
-            raise UsageError(f"--scheduler {address}: local:N needs N from 1 to 64")
+    workers = check_scheduler(address)
+    if workers:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.CRITICAL)
         client = Client(cluster)
@@ -137,6 +158,8 @@ def render_on_dask(jobs: list[Job], address: str,
                     try:
                         outcome = _receive(job, future.result(), started)
                     except Exception as exc:  # the render failed on every try
+                        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+                            raise  # a full disk, as in a local render: one line, exit 1
                         job.log.parent.mkdir(parents=True, exist_ok=True)
                         job.log.write_text(str(exc), encoding="utf-8")
                         outcome = Outcome(job, "failed", time.perf_counter() - started, 1)

@@ -3,16 +3,20 @@
 Tests must not guess with ``sleep`` when a render has reached a given moment. Instead they
 set ``LECTURE_TEST_FAULT=pause:<point>`` (or ``crash:<point>``); when a process reaches
 ``checkpoint(<point>)`` it writes its pid into ``<folder>/at-<point>`` and then waits until
-it is signalled (or raises, for ``crash``). The test waits for that file to appear and then
+it is signalled (or raises, for ``crash``; or raises the OSError of a full disk, for
+``enospc``). The test waits for that file to appear and then
 acts: kills the process, sends Ctrl-C, and so on. Without the variable a checkpoint costs
 one dictionary look-up.
 
-Points: ``frames`` (a scene has played some animations: partial movie files exist) and
-``commit`` (the first output file has been moved into place, the others not yet).
+Points: ``frames`` (a scene has played some animations: partial movie files exist),
+``render`` (a worker is about to render), ``commit`` (the first output file has been moved
+into place, the others not yet) and ``plan`` (the parent is computing a scene's numbers
+before anything renders).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 from pathlib import Path
@@ -40,6 +44,8 @@ def checkpoint(point: str, folder: Path | None = None) -> None:
         return
     if action == "crash":
         raise RuntimeError(f"fault injected at '{point}' (LECTURE_TEST_FAULT)")
+    if action == "enospc":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder or Path.cwd()))
     if action == "pause":
         marker = Path(once) if once else Path(folder or os.environ[WORK_DIR_VARIABLE]) / f"at-{point}"
         partial = marker.with_name(marker.name + ".partial")

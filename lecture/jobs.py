@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, nearest_ids, resolve_targets
-from lecture.params import SceneParams
+from lecture.params import SceneParams, escape, show
 
 __all__ = [
-    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "UsageError", "code_digest", "code_files",
-    "plan_jobs",
+    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "UsageError", "check_sweeps", "code_digest",
+    "code_files", "plan_jobs",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,13 @@ NOT_FOLLOWED = ("lecture.catalog",)
 
 
 class UsageError(Exception):
-    """Bad input that is not a parameter value (an unknown target, a bad flag): exit 2."""
+    """Bad input that is not a parameter value (an unknown target, a bad flag): exit 2.
+
+    ``str()`` is the one line a user sees, escaped (lecture.params.escape) whatever it echoes.
+    """
+
+    def __str__(self) -> str:
+        return escape(super().__str__())
 
 
 def module_file(module: str) -> Path | None:
@@ -141,6 +147,22 @@ Sweeps = dict[str, dict[str, list[Any]]]
 """Per scene, per parameter, the values to render one variant each (a sweep)."""
 
 
+def check_sweeps(sweeps: Any, where: str) -> None:
+    """A sweep is a table of scenes, each a table of parameters, each a non-empty list of
+    values; anything else (``A=`` with no value, ``{"A": []}``) would render nothing."""
+    if not isinstance(sweeps, dict):
+        raise UsageError(f"{where} = {show(sweeps)}: must be a table of scenes, e.g. "
+                         '{"cov_tanh": {"transform": ["tanh(x)", "sigmoid(2*x)"]}}')
+    for scene_id, table in sweeps.items():
+        if not isinstance(table, dict) or not table:
+            raise UsageError(f"{where} {show(scene_id)} = {show(table)}: must be a table "
+                             "giving parameters a non-empty list of values each")
+        for name, values in table.items():
+            if not isinstance(values, (list, tuple)) or not values:
+                raise UsageError(f"{where} {scene_id}.{name} = {show(values)}: must be a "
+                                 "non-empty list of values")
+
+
 def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality: str, fmt: str,
               media: Path, sweeps: Sweeps | None = None, theme: str = "dark") -> list[Job]:
     """Validate every parameter and name every output; raises ParamError or UsageError.
@@ -152,20 +174,21 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     """
     for option, value, allowed in (("quality", quality, QUALITY_DIRS), ("format", fmt, FORMATS),
                                    ("theme", theme, THEMES)):
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise UsageError(f"{option} = {value!r}: must be one of {', '.join(allowed)}")
     try:
         scenes = resolve_targets(targets)
     except KeyError as exc:
         raise UsageError(
             f"{exc.args[0]}: not a scene or section id ("
-            + nearest_ids(exc.args[0], [s.id for s in (*SECTIONS, *SCENES)] + ["cards"])
+            + nearest_ids(str(exc.args[0]), [s.id for s in (*SECTIONS, *SCENES)] + ["cards"])
             + ")"
         ) from None
     sweeps = sweeps or {}
+    check_sweeps(sweeps, "sweep")
     for scene_id in sweeps:
         if scene_id not in {s.id for s in scenes}:
-            raise UsageError(f"--sweep {scene_id}: not among the scenes being rendered")
+            raise UsageError(f"--sweep {show(scene_id)}: not among the scenes being rendered")
     resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
                 for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")

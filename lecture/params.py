@@ -26,7 +26,8 @@ from compute.results import NotComputable, non_finite_fields
 
 __all__ = [
     "Choice", "Count", "Covariance", "ExprKind", "ExprList", "Interval", "ListOf", "Matrix",
-    "Optional", "ParamError", "Real", "SEED", "SceneParams", "Vector", "param", "show",
+    "Optional", "ParamError", "Real", "SEED", "SceneParams", "Vector", "escape", "from_numpy",
+    "param", "show",
 ]
 
 
@@ -39,16 +40,36 @@ class ParamError(ValueError):
 
     def __str__(self) -> str:
         where = f"{self.scene}.{self.name}" if self.scene else self.name
-        return f"{where} = {show(self.value)}: {self.allowed}"
+        return escape(f"{where} = {show(self.value)}: {self.allowed}")
 
 
 SHOWN_CHARACTERS = 60
 """Longer values are cut in messages: a 100,000-character expression is not echoed whole."""
 
 
+MESSAGE_CHARACTERS = 600
+"""A whole message is cut here: it is one line on a terminal, whatever it echoes."""
+
+
+def escape(text: str, limit: int = MESSAGE_CHARACTERS) -> str:
+    """``text`` with every character a terminal would act on written out instead, as
+    Python writes it (``\\n``, ``\\x00``, ``\\x1b``, ``\\u202e``), then cut to ``limit``.
+
+    Every message a user sees (``error: ...`` in the CLI, ``BadInput`` in the API) passes
+    through here, so an echoed value can neither break the line nor recolour the terminal.
+    Escaping is idempotent: its output holds printable characters only.
+    """
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if len(text) > limit:
+        return f"{text[:limit - 1]}… ({len(text):,} characters)"
+    return text
+
+
 def show(value: Any) -> str:
-    """Render a value the way a user would type it in TOML, cut to SHOWN_CHARACTERS."""
-    text = _show(value)
+    """Render a value the way a user would type it in TOML, escaped and cut to
+    SHOWN_CHARACTERS."""
+    text = escape(_show(value), limit=10**9)
     if len(text) > SHOWN_CHARACTERS:
         return f"{text[:SHOWN_CHARACTERS - 1]}… ({len(text):,} characters)"
     return text
@@ -63,12 +84,27 @@ def _show(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return f"{value:.1f}"
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        return _show(value.tolist())
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     try:
         return str(value)
     except ValueError:  # an integer beyond Python's 4,300-digit limit for str()
         return "an integer of over 4,300 digits"
+
+
+def from_numpy(value: Any) -> Any:
+    """NumPy scalars as Python numbers and arrays as nested lists, inside lists and tuples
+    too: ``np.int64(42)`` is a seed and ``np.eye(2)`` a matrix, as their plain values are.
+    Anything else is returned as it is."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [from_numpy(v) for v in value]
+    return value
 
 
 def _finite_number(value: Any) -> float:
@@ -392,8 +428,10 @@ class SceneParams:
         known = {f.name: f for f in cls.fields()}
         values: dict[str, Any] = {}
         for name, raw in overrides.items():
+            raw = from_numpy(raw)
             if name not in known:
-                allowed = "unknown parameter; known: " + ", ".join(known)
+                allowed = ("unknown parameter; known: " + ", ".join(known) if known else
+                           "unknown parameter: this one takes no parameters")
                 raise ParamError(name, raw, allowed)
             try:
                 values[name] = known[name].metadata["kind"].coerce(raw)

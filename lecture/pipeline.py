@@ -21,6 +21,7 @@ import numpy as np
 
 from lecture.assemble import Assembly, assemble
 from lecture.catalog import SECTIONS
+from lecture.faults import checkpoint
 from lecture.gallery import write_gallery
 from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
 from lecture.runner import Outcome, render_locally
@@ -75,7 +76,14 @@ class Result:
 
 
 def plan(request: Request) -> list[Job]:
-    """Every job of the request, checked; raises ParamError or UsageError on bad input."""
+    """Every job of the request, checked; raises ParamError or UsageError on bad input.
+
+    Options first (the scheduler's address too), then every parameter, then the numbers
+    of every scene about to render: nothing is computed for a request that is refused.
+    """
+    from lecture.cluster import check_scheduler
+
+    check_scheduler(request.scheduler)
     targets = list(request.targets)
     if request.slides:  # a section's deck opens with its title card
         targets += [f"card_{s.id}" for s in SECTIONS if s.id in targets]
@@ -86,6 +94,7 @@ def plan(request: Request) -> list[Job]:
         plan_decks(request.targets, jobs)  # refuses what cannot be a deck
     for job in jobs:  # values that pass every check yet have no finite answer
         if request.force or not job.is_cached():
+            checkpoint("plan", request.media)
             job.scene.computed(job.params)
     return jobs
 

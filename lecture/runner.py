@@ -16,17 +16,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lecture.jobs import ROOT, Job
 from lecture.staging import WorkFolder, commit
+from lecture.worker import EXIT_ENVIRONMENT, read_environment_error
 
 __all__ = [
-    "Outcome", "StopFlag", "describe_stop", "job_payload", "render_locally", "worker_command",
-    "worker_env",
+    "Interrupted", "Outcome", "StopFlag", "describe_planning_stop", "describe_stop",
+    "job_payload", "raising_on_signals", "render_locally", "worker_command", "worker_env",
 ]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -71,6 +73,36 @@ class StopFlag:
             signal.signal(signum, handler)
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived while :func:`raising_on_signals` was in force (a
+    BaseException, as KeyboardInterrupt is: no `except Exception` swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def raising_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` inside this block, for work that
+    writes nothing and so has nothing to stop cleanly (planning: computing the numbers of
+    every scene, which can take long), so the command line can say so in one line
+    instead of a KeyboardInterrupt traceback, or nothing at all for SIGTERM."""
+    def interrupt(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, interrupt)
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def job_payload(job: Job, work: Path, media: Path, log: Path, progress_bar: str = "none"
                 ) -> dict[str, Any]:
     """What ``python -m lecture.worker`` needs to render ``job`` into ``work``/out, with the
@@ -103,9 +135,15 @@ def _start(job: Job) -> _Running:
 
 
 def _finish(run: _Running, code: int) -> Outcome:
-    """Move a finished render in (or roll back a failed one) and free its folder."""
+    """Move a finished render in (or roll back a failed one) and free its folder.
+
+    Raises OSError when the worker met a full or read-only disk: the run stops there
+    (render_locally stops the other workers) and the command line says so in one line.
+    """
     staged = run.work.path / "out"
     try:
+        if code == EXIT_ENVIRONMENT:  # a full disk: one line for the run, not a FAILED
+            raise read_environment_error(run.work.path, run.job.media)
         if code == 0:
             commit(staged, run.job.out_dir, run.work.path)
     finally:
@@ -162,6 +200,12 @@ def render_locally(jobs: list[Job], workers: int,
             outcomes += _stop(running)
             outcomes += [Outcome(job, "not started") for job in pending]
     return outcomes, stop.signum
+
+
+def describe_planning_stop(signum: int) -> str:
+    """One line for a run stopped while its scenes' numbers were computed."""
+    return (f"interrupted by {signal.Signals(signum).name} while computing the scenes' "
+            "numbers, before any render: nothing rendered, nothing changed")
 
 
 def describe_stop(outcomes: list[Outcome], signum: int) -> str:

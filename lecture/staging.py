@@ -133,7 +133,12 @@ def clean_stale(root: Path) -> None:
 
 def write_whole(path: Path, data: bytes | str) -> None:
     """Write ``path`` whole or not at all: into ``<name>.partial`` beside it, then renamed
-    over it, so a reader never sees half a file (text is written as UTF-8)."""
+    over it, so a reader never sees half a file (text is written as UTF-8). If writing
+    fails (a full disk), the partial file is removed and the error raised."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    os.replace(partial, path)
+    try:
+        partial.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

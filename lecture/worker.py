@@ -8,13 +8,16 @@ The finished files (clip, poster, captions, sidecar last) are written to
 
 Everything the render prints (Manim's warnings, a traceback) goes to the job's log file;
 Manim's progress bar stays on the terminal when there is one. Exit status: 0 done, 1 a
-failure (the log says why), 143 stopped by SIGTERM. The worker ignores Ctrl-C (the parent
+failure (the log says why), EXIT_ENVIRONMENT a full disk or a read-only one (not the
+scene's fault: the parent reports it as one line, see :func:`environment_error`), 143
+stopped by SIGTERM. The worker ignores Ctrl-C (the parent
 decides) and receives SIGTERM when its parent dies.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import importlib
 import json
 import logging
@@ -30,13 +33,55 @@ from typing import Any
 
 from lecture import faults
 
-__all__ = ["render_job"]
+__all__ = ["EXIT_ENVIRONMENT", "environment_error", "read_environment_error", "render_job"]
 
 QUALITY_NAMES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
                  "p": "production_quality", "k": "fourk_quality"}
 VERSIONED = ("manim", "numpy", "scipy", "torch", "av")
 CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
 EXIT_TERMINATED = 128 + signal.SIGTERM
+EXIT_ENVIRONMENT = 3
+ENVIRONMENT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+REASON_FILE = "environment.json"
+LOW_SPACE = 64 * 1024
+"""Bytes free under which a failed render is put down to a full disk: Cairo and ffmpeg
+report one as an error of their own, without an errno."""
+
+
+def environment_error(exc: BaseException, work: Path) -> OSError | None:
+    """The full or read-only disk behind a failure, if that is what it was: an OSError
+    with such an errno anywhere in the exception's chain, or a disk with almost no space
+    left where the render was writing."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in ENVIRONMENT_ERRNOS:
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    try:
+        if shutil.disk_usage(work).free < LOW_SPACE:
+            return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(work))
+    except OSError:
+        pass
+    return None
+
+
+def _report_environment(error: OSError, work: Path) -> int:
+    """Leave the errno for the parent (if even that much can be written) and exit so."""
+    try:
+        (work / REASON_FILE).write_text(json.dumps({"errno": error.errno}))
+    except OSError:
+        pass  # the parent takes a missing reason for a full disk
+    return EXIT_ENVIRONMENT
+
+
+def read_environment_error(work: Path, where: Path) -> OSError:
+    """The parent's side: the OSError a worker that exited EXIT_ENVIRONMENT met, naming
+    ``where`` (the media folder: the worker's own folder is about to be removed)."""
+    try:
+        number = int(json.loads((work / REASON_FILE).read_text())["errno"])
+    except (OSError, ValueError, KeyError, TypeError):
+        number = errno.ENOSPC
+    return OSError(number, os.strerror(number), str(where))
 
 
 def seed_caches(media: Path, work: Path) -> None:
@@ -80,6 +125,7 @@ def render_job(job: dict[str, Any]) -> None:
     media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
     out = work / "out"
     out.mkdir()
+    faults.checkpoint("render", work)
     seed_caches(media, work)
     with tempconfig({
         "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
@@ -184,17 +230,27 @@ def main() -> int:
     _die_with_parent(job["parent"])
     os.environ[faults.WORK_DIR_VARIABLE] = job["work"]
     os.environ["LECTURE_THEME"] = job.get("theme", "dark")  # read when the palette loads
-    with open(job["log"], "w", encoding="utf-8") as log:
-        if job["progress_bar"] == "none":  # no terminal: everything, C libraries too
-            os.dup2(log.fileno(), 2)
-        try:
-            import manim  # noqa: F401  (configures its logger, which we then redirect)
+    work = Path(job["work"])
+    try:
+        with open(job["log"], "w", encoding="utf-8") as log:
+            if job["progress_bar"] == "none":  # no terminal: everything, C libraries too
+                os.dup2(log.fileno(), 2)
+            try:
+                import manim  # noqa: F401  (configures its logger, which we then redirect)
 
-            logging.getLogger("manim").handlers = [logging.StreamHandler(log)]
-            render_job(job)
-        except Exception:  # a bug, not bad input: the parent points at this log
-            traceback.print_exc(file=log)
-            return 1
+                logging.getLogger("manim").handlers = [logging.StreamHandler(log)]
+                render_job(job)
+            except Exception as exc:  # a bug, not bad input: the parent points at this log
+                environment = environment_error(exc, work)
+                if environment is not None:
+                    return _report_environment(environment, work)
+                traceback.print_exc(file=log)
+                return 1
+    except OSError as exc:  # the log itself could not be written
+        environment = environment_error(exc, work)
+        if environment is None:
+            raise
+        return _report_environment(environment, work)
     return 0
 
 

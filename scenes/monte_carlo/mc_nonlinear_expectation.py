@@ -19,6 +19,9 @@ from scenes.theme.plots import get_dashed_line, get_polyline
 
 __all__ = ["McNonlinearExpectation"]
 
+ROUNDING = 1e-12
+"""Errors below this (relative to the value) are rounding: drawn at it on the log axis."""
+
 
 class McNonlinearExpectation(LectureScene):
     def construct(self) -> None:
@@ -34,13 +37,16 @@ class McNonlinearExpectation(LectureScene):
 
         self.step("The estimate against quadrature, the error on log axes")
         lo_n, hi_n = log_range(r.n)
-        spread = nice_ceiling(np.max(r.abs_error))
+        # A constant f (0*x) has no error at all: errors below rounding are drawn at it.
+        floor = ROUNDING * max(1.0, abs(r.true_value))
+        reference_line = np.maximum(r.reference_line, floor)
+        spread = nice_ceiling(max(np.max(r.abs_error), floor))
         top, bottom = r.true_value + spread, r.true_value - spread
         left, left_labels = checkpoint_axes(
             r.n, [bottom, top], r"\text{estimate}",
             distinct_labels([bottom, r.true_value, top], 3), PLOT_LEFT)
-        lo_e = int(np.floor(np.log10(r.reference_line.min()))) - 1
-        hi_e = int(np.ceil(np.log10(max(r.abs_error.max(), r.reference_line.max()))))
+        lo_e = int(np.floor(np.log10(reference_line.min()))) - 1
+        hi_e = int(np.ceil(np.log10(max(r.abs_error.max(), reference_line.max()))))
         shown_error = np.log10(np.clip(r.abs_error, 10.0**lo_e, None))
         right, right_labels = checkpoint_axes(
             r.n, [lo_e, hi_e], r"|\text{estimate} - \text{truth}|", log_ticks(lo_e, hi_e),
@@ -66,13 +72,19 @@ class McNonlinearExpectation(LectureScene):
         error = always_redraw(lambda: get_polyline(right, log_n, shown_error, sweep.position,
                                                    stroke_width=2))
         self.add(estimate, error)
+        constant = np.max(r.abs_error) <= floor
+        trend = ("Here f is constant: every draw gives its mean, so no error at all."
+                 if constant else "The error jitters from draw to draw, but its trend is steady.")
         sweep.play_to_end(self, [f"We add draws up to N = {r.n[-1]:,} and keep a running average.",
-                                 "The error jitters from draw to draw, but its trend is steady."],
-                          12)
+                                 trend], 12)
         self.wait(1)
 
         self.step("The trend line")
-        reference = get_dashed_line(right, log_n, np.log10(r.reference_line))
+        if constant:  # no error, no trend: the rate matters only when f varies
+            with self.narrate("With a varying f, the error would fall like one over root N."):
+                self.wait(2.5)
+            return
+        reference = get_dashed_line(right, log_n, np.log10(reference_line))
         slope = MathTex(r"\propto 1/\sqrt{N}", color=REFERENCE, font_size=TICK_SIZE + 4)
         slope.move_to(right.c2p(hi_n, hi_e), aligned_edge=UR).shift(0.3 * DOWN)
         with self.narrate("Again one over root N, whatever f is: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
+from scipy.special import gammaln
 
 from compute import monte_carlo as mc
 
@@ -128,3 +129,56 @@ def test_miss_bins_are_the_bins_beyond_eps_and_hold_the_missing_trials():
     # mu +- eps fall on bin edges, so the miss bins hold exactly the trials that missed
     np.testing.assert_allclose(curves.hist_fraction[:, curves.miss_bins].sum(axis=1),
                                curves.empirical_prob, atol=1e-12)
+
+
+@pytest.mark.parametrize(("f", "mu", "sigma", "pole"), [
+    ("tan(x)", 0.0, 1.0, np.pi / 2),
+    ("1/(x - 0.001)", 0.0, 1.0, 0.001),
+    ("1/(x - 1)**2", 0.0, 1.0, 1.0),  # a double root: no sign change to find
+    ("exp(1/x)", 0.0, 1.0, 0.0),  # overflows towards 0+
+    ("x**-1", 0.0, 1.0, 0.0),
+    ("1/(x - 10)", 0.0, 1.0, 10.0),  # 10 sd out: the expectation still does not exist
+    ("1/(x - 1000.001)", 1000.0, 0.001, 1000.001),  # 1 sd from a mean far from 0
+    ("1/(x*log(abs(x)))", 0.0, 1.0, 1.0),  # log|x| vanishes at 1 (and -1)
+])
+def test_an_expectation_that_does_not_exist_is_refused_from_the_integrand(f, mu, sigma, pole):
+    with pytest.raises(mc.NotComputable, match="does not exist") as refused:
+        mc.gaussian_expectation(f, mu, sigma)
+    named = float(str(refused.value).split("near x = ")[1].split(",")[0])
+    assert named == pytest.approx(pole, rel=1e-9, abs=1e-12)
+
+
+def test_a_pole_of_a_fast_periodic_f_is_found_on_a_wide_normal():
+    with pytest.raises(mc.NotComputable, match="does not exist") as refused:
+        mc.gaussian_expectation("tan(40*x)", 0.0, 1000.0)
+    named = float(str(refused.value).split("near x = ")[1].split(",")[0])
+    assert abs(np.cos(40 * named)) < 1e-8  # one of its poles, pi/80 + k pi/40
+
+
+def test_a_narrow_normal_far_from_zero_is_integrated_where_it_is():
+    # quadrature over x missed N(1000, 0.001^2) altogether and returned E[X^2] = 0
+    assert mc.gaussian_expectation("x**2", 1000.0, 0.001) == pytest.approx(1e6 + 1e-6, rel=1e-12)
+
+
+def _sin_inverse_reference(mu: float) -> float:
+    """E[sin(1/X)], X ~ N(mu, 1), by u = 1/x and mpmath's integral of an oscillating tail."""
+    import mpmath
+
+    total = mpmath.mpf(0)
+    for side in (1, -1):
+        total += mpmath.quadosc(lambda u: side * mpmath.sin(u) * mpmath.npdf(side / u, mu, 1) / u**2,
+                                [0, mpmath.inf], period=2 * mpmath.pi)
+    return float(total)
+
+
+@pytest.mark.parametrize(("f", "mu", "closed_form"), [
+    ("sin(1/x)", 0.3, _sin_inverse_reference(0.3)),  # bounded, oscillating without limit
+    ("sin(1/(x - 0.0001))", 0.0001, 0.0),  # odd about the mean
+    ("1/sqrt(abs(x))", 0.0, 2**-0.25 * np.exp(gammaln(0.25)) / np.sqrt(np.pi)),  # E|X|^-1/2
+    ("log(x**2)", 0.0, -(np.euler_gamma + np.log(2))),
+    ("(x - 1)/(x - 1)", 0.0, 1.0),  # a zero of the denominator where f stays bounded
+    ("tan(x)", 0.0, 0.0),  # sigma 0.001 below: its poles lie beyond 1,500 sd
+])
+def test_bounded_or_integrable_singularities_keep_their_expectation(f, mu, closed_form):
+    sigma = 0.001 if f == "tan(x)" else 1.0
+    np.testing.assert_allclose(mc.gaussian_expectation(f, mu, sigma), closed_form, atol=2e-6)

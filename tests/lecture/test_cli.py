@@ -197,7 +197,7 @@ def test_a_media_folder_that_cannot_be_written_is_one_line_and_exit_1(tmp_path, 
     monkeypatch.setenv("LECTURE_MEDIA_DIR", str(blocker / "media"))
     assert cli.main(["mc_mean_convergence", "-q", "l"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: Not a directory: "), err
+    assert err.count("\n") == 1 and err.startswith("error: not a directory: "), err
     assert str(blocker) in err
     assert blocker.read_text() == "not a folder"
 

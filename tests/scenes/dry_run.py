@@ -16,11 +16,13 @@ import tempfile
 from lecture.catalog import CARDS, SCENES
 
 
-def dry_run(entry, media: str) -> None:
+def dry_run(entry, media: str, params=None) -> None:
+    """Play ``entry``'s scene with its defaults (or ``params``), writing no frame."""
     from manim import tempconfig
 
     scene_class = getattr(importlib.import_module(entry.module), entry.class_name)
-    configured = type(scene_class.__name__, (scene_class,), {"catalog_entry": entry})
+    extra = {"params": params} if params is not None else {}
+    configured = type(scene_class.__name__, (scene_class,), {"catalog_entry": entry, **extra})
     with tempconfig({"dry_run": True, "quality": "low_quality", "disable_caching": True,
                      "media_dir": media, "verbosity": "ERROR", "progress_bar": "none"}):
         configured().render()
