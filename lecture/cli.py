@@ -19,7 +19,7 @@ from typing import Any
 
 from lecture.assemble import Assembly
 from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
-from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
+from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, VOICES, UsageError
 from lecture.params import ParamError, show
 from lecture.pipeline import Request, default_media, execute, plan
 from lecture.runner import describe_stop
@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", choices=THEMES, default=None,
                         help="dark (default) or light, a variant of its own (NN_<scene>--light.*);"
                              " a params file may set theme = \"light\" at its top")
+    parser.add_argument("--voice", choices=VOICES, default=None,
+                        help="joe (default: a neural voice reads every line) or none (silent,"
+                             " paced as before; NN_<scene>--silent.*); a params file may set"
+                             " voice = \"none\" at its top")
     parser.add_argument("--sweep", dest="sweeps", action="append", default=[],
                         metavar="SCENE.PARAM=V1,V2,...",
                         help="render one variant per value (TOML values, comma-separated)")
@@ -117,6 +121,15 @@ def split_values(text: str) -> list[Any]:
     return values
 
 
+def file_voice(params_file: Path | None) -> str:
+    """The ``voice = "none"`` at the top of a params file ("joe" without one)."""
+    chosen = read_params_file(params_file).get("voice", "joe") if params_file else "joe"
+    if chosen not in VOICES:
+        raise UsageError(f"--params {params_file}: voice = {show(chosen)}: must be one of "
+                         + ", ".join(f'"{v}"' for v in VOICES))
+    return chosen
+
+
 def file_theme(params_file: Path | None) -> str:
     """The ``theme = "light"`` at the top of a params file ("dark" without one)."""
     theme = read_params_file(params_file).get("theme", "dark") if params_file else "dark"
@@ -149,7 +162,8 @@ def collect_overrides(sets: list[str], params_file: Path | None,
     swept: dict[str, dict[str, list[Any]]] = {}
     if params_file is not None:
         for scene_id, values in read_params_file(params_file).items():
-            if scene_id == "theme":  # a setting of the whole file, read by file_theme()
+            if scene_id in ("theme", "voice"):  # settings of the whole file, read by
+                # file_theme() and file_voice()
                 continue
             if not isinstance(values, dict):
                 raise UsageError(f"--params {params_file}: '{scene_id}' must be a [table]")
@@ -216,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides, sweeps = collect_overrides(args.sets, args.params, args.targets, args.sweeps)
         request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
                           args.theme or file_theme(args.params), args.force, args.jobs,
-                          default_media(), args.scheduler)
+                          default_media(), args.scheduler,
+                          args.voice or file_voice(args.params))
         jobs = plan(request)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -18,9 +18,10 @@ from typing import Any
 
 from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, nearest_ids, resolve_targets
 from lecture.params import SceneParams
+from lecture.voice import VOICES, voice
 
 __all__ = [
-    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "UsageError", "code_digest", "code_files",
+    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "VOICES", "UsageError", "code_digest", "code_files",
     "plan_jobs",
 ]
 
@@ -112,6 +113,7 @@ class Job:
     stem: str
     cache_key: str
     theme: str = "dark"
+    voice: str = "joe"
 
     @property
     def out_dir(self) -> Path:
@@ -142,7 +144,8 @@ Sweeps = dict[str, dict[str, list[Any]]]
 
 
 def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality: str, fmt: str,
-              media: Path, sweeps: Sweeps | None = None, theme: str = "dark") -> list[Job]:
+              media: Path, sweeps: Sweeps | None = None, theme: str = "dark",
+              voice_name: str = "joe") -> list[Job]:
     """Validate every parameter and name every output; raises ParamError or UsageError.
 
     Overrides may name scenes outside the targets (a params file covering the whole
@@ -151,7 +154,7 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     the scene's overrides.
     """
     for option, value, allowed in (("quality", quality, QUALITY_DIRS), ("format", fmt, FORMATS),
-                                   ("theme", theme, THEMES)):
+                                   ("theme", theme, THEMES), ("voice", voice_name, VOICES)):
         if value not in allowed:
             raise UsageError(f"{option} = {value!r}: must be one of {', '.join(allowed)}")
     try:
@@ -169,6 +172,7 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
                 for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")
+    speaker = voice(voice_name)  # its name and version: what the lines sound like
     jobs = []
     for scene in scenes:
         variants = [resolved[scene.id]]
@@ -182,8 +186,12 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
                 stem = f"{stem}--{fmt}"
             if theme != "dark":  # so does each theme
                 stem = f"{stem}--{theme}"
+            if speaker.name == "none":  # and a silent clip
+                stem = f"{stem}--silent"
             key = hashlib.sha256(json.dumps(
                 [scene.id, params.as_dict(), quality, fmt, theme, code_digest(scene),
-                 manim_version], sort_keys=True).encode()).hexdigest()
-            jobs.append(Job(scene, params, quality, fmt, media, stem, key, theme))
+                 manim_version, speaker.name, speaker.version], sort_keys=True).encode()
+            ).hexdigest()
+            jobs.append(Job(scene, params, quality, fmt, media, stem, key, theme,
+                            speaker.name))
     return list(dict.fromkeys(jobs))  # a sweep value equal to another: rendered once

@@ -50,6 +50,7 @@ class Request:
     workers: int = os.cpu_count() or 1
     media: Path = field(default_factory=default_media)
     scheduler: str = ""  # "" local processes; "local:N" or "tcp://HOST:PORT": Dask
+    voice: str = "joe"  # "none": silent clips, paced by their animations alone
 
     @property
     def folder(self) -> Path:
@@ -74,7 +75,7 @@ def plan(request: Request) -> list[Job]:
     """Every job of the request, checked; raises ParamError or UsageError on bad input."""
     jobs = plan_jobs(list(request.targets), {k: dict(v) for k, v in request.overrides.items()},
                      request.quality, request.fmt, request.media, request.sweeps,
-                     request.theme)
+                     request.theme, request.voice)
     for job in jobs:  # values that pass every check yet have no finite answer
         if request.force or not job.is_cached():
             job.scene.computed(job.params)
