@@ -12,15 +12,15 @@ ceiling; the worker measures the decoded file again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
 from lecture.voice import RATE, read_wav
 
-__all__ = ["TARGET_LUFS", "TRUE_PEAK_DBTP", "decode", "loudness", "master", "measure",
-           "track", "true_peak_db"]
+__all__ = ["TARGET_LUFS", "TRUE_PEAK_DBTP", "decode", "encode_under_peak", "loudness", "master",
+           "measure", "track", "true_peak_db"]
 
 TARGET_LUFS = -16.0
 TRUE_PEAK_DBTP = -1.0
@@ -97,7 +97,19 @@ def master(samples: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
 
 def measure(samples: np.ndarray) -> dict[str, float]:
     return {"integrated_lufs": round(loudness(samples), 2),
-            "true_peak_dbtp": round(true_peak_db(samples), 2)}
+            "true_peak_dbtp": round(float(true_peak_db(samples)), 2)}
+
+
+def encode_under_peak(samples: np.ndarray, write: Callable[[np.ndarray], Path]
+                      ) -> dict[str, float]:
+    """Write a mastered track with ``write`` (which returns the file it wrote), and measure
+    what a player hears: the file's audio, decoded. Should the encoder have overshot the
+    master's margin, write it once more, lower by the excess."""
+    facts = measure(decode(write(samples)))
+    over = facts["true_peak_dbtp"] - TRUE_PEAK_DBTP
+    if over > 0:
+        facts = measure(decode(write(samples * np.float32(10 ** (-(over + 0.2) / 20)))))
+    return facts
 
 
 def decode(path: Path) -> np.ndarray | None:

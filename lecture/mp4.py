@@ -16,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-__all__ = ["AUDIO_CODECS", "encode_audio", "faststart", "mux_in_time", "top_level_boxes",
+__all__ = ["AUDIO_CODECS", "add_audio_stream", "encode_audio", "faststart", "mux_in_time", "top_level_boxes",
            "with_audio"]
 
 AUDIO_CODECS = {"mp4": "aac", "webm": "libopus"}
@@ -29,6 +29,15 @@ AUDIO_OPTIONS = {"aac": {"aac_coder": "fast"}, "libopus": {}}
 def faststart(path: Path) -> None:
     """Rewrite the MP4 at ``path`` in place with its index first, packets copied."""
     with_audio(path, None, 0)
+
+
+def add_audio_stream(sink: av.container.OutputContainer, fmt: str, rate: int
+                     ) -> av.audio.stream.AudioStream:
+    """A mono audio stream in the format's codec (AAC for MP4, Opus for WebM)."""
+    codec = AUDIO_CODECS[fmt]
+    stream = sink.add_stream(codec, rate=rate, layout="mono", options=AUDIO_OPTIONS[codec])
+    stream.bit_rate = AUDIO_BITRATE
+    return stream
 
 
 def encode_audio(stream: av.audio.stream.AudioStream, samples: np.ndarray, rate: int
@@ -68,11 +77,7 @@ def with_audio(path: Path, samples: np.ndarray | None, rate: int) -> None:
         sink.metadata.update(source.metadata)
         audio = []
         if samples is not None:
-            codec = AUDIO_CODECS[fmt]
-            audio_stream = sink.add_stream(codec, rate=rate, layout="mono",
-                                           options=AUDIO_OPTIONS[codec])
-            audio_stream.bit_rate = AUDIO_BITRATE
-            audio = encode_audio(audio_stream, samples, rate)
+            audio = encode_audio(add_audio_stream(sink, fmt, rate), samples, rate)
 
         def copied():  # type: ignore[no-untyped-def]
             for packet in source.demux(video):

@@ -89,9 +89,7 @@ def render_job(job: dict[str, Any]) -> None:
     from compute.results import keyframes
     from lecture.captions import chapters_vtt, srt_to_vtt, transcript
     from lecture.catalog import entry
-    import numpy as np
-
-    from lecture.audio import TRUE_PEAK_DBTP, decode, measure
+    from lecture.audio import encode_under_peak
     from lecture.mp4 import with_audio
     from lecture.storyboard import contact_sheet, scan
 
@@ -117,14 +115,11 @@ def render_job(job: dict[str, Any]) -> None:
     harvest_caches(media, work)
     clip = scan(video)
     speech = spoken_track(scene, clip.duration, job.get("voice", "joe"), video.suffix)
-    if video.suffix == ".mp4" or speech["samples"] is not None:  # MP4: index first, so a
-        with_audio(video, speech["samples"], RATE)  # browser plays it while it downloads
-    if speech["samples"] is not None:  # what a player hears: the encoded track, decoded
-        speech["loudness"] = measure(decode(video))
-        over = speech["loudness"]["true_peak_dbtp"] - TRUE_PEAK_DBTP
-        if over > 0:  # the encoder overshot more than the master's margin: once more, lower
-            with_audio(video, speech["samples"] * np.float32(10 ** (-(over + 0.2) / 20)), RATE)
-            speech["loudness"] = measure(decode(video))
+    if speech["samples"] is not None:  # MP4: index first, so a browser plays it while
+        speech["loudness"] = encode_under_peak(  # it downloads; the loudness as decoded
+            speech["samples"], lambda samples: with_audio(video, samples, RATE) or video)
+    elif video.suffix == ".mp4":
+        with_audio(video, None, RATE)
     clip.last.save(out / f"{stem}.png")
     contact_sheet(clip.picked).save(out / f"{stem}.storyboard.png")
     facts = {"duration_s": round(clip.duration, 3), "width": clip.width,

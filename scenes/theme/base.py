@@ -13,6 +13,7 @@ With the voice ``none`` the pacing is the animations' own, as before there was a
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from manim import Scene, ValueTracker, VGroup, Write, linear
 from lecture.catalog import SceneEntry, entry
 from lecture.faults import checkpoint
 from lecture.params import SceneParams
-from lecture.voice import NoVoice, Utterance, current, say, spoken_form, voice
+from lecture.voice import VOICE_VARIABLE, NoVoice, Utterance, current, say, spoken_form, voice
 from scenes.theme import gate
 from scenes.theme.panel import make_header
 
@@ -57,10 +58,12 @@ class LectureScene(Scene):
         self.result = self.p.compute()
         self.cues: list[tuple[float, float, str]] = []  # (start, end, caption) per narrate
         self.step_marks: list[tuple[str, float]] = []  # (title, start) per step()
-        # A dry run writes neither frames nor audio: speaking would only cost time.
+        # A dry run writes neither frames nor audio: unless a voice is asked for by name
+        # (to measure its pacing), speaking would only cost time.
         from manim import config
 
-        self.voice = voice("none") if config.dry_run else current()
+        asked = os.environ.get(VOICE_VARIABLE)
+        self.voice = voice("none") if config.dry_run and not asked else current()
         self.utterances: list[dict[str, Any]] = []  # per spoken line: where its audio goes
         self.said: dict[str, Utterance] = {}  # spoken text -> its speech, asked for once
 
