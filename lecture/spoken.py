@@ -124,6 +124,11 @@ def _ordinal_words(n: int) -> str:
     return head + (last[:-1] + "ieth" if last.endswith("y") else last + "th")
 
 
+def _power_words(exponent: int) -> str:
+    """ "eighteenth" in "ten to the eighteenth", "minus four" in "ten to the minus four"."""
+    return f"minus {_integer_words(-exponent)}" if exponent < 0 else _ordinal_words(exponent)
+
+
 def _letters(word: str) -> str:
     return " ".join(word)
 
@@ -198,8 +203,7 @@ class _Reader:
             return [" by ".join(_integer_words(int(n)) for n in text.split("x"))]
         if kind == "sci":
             mantissa, exponent = text.split("e")
-            power = ["ten to the", ("minus " if exponent.startswith("-") else "")
-                     + _integer_words(int(exponent.lstrip("+-")))]
+            power = ["ten to the", _power_words(int(exponent))]
             return power if float(mantissa) == 1 else [number_words(mantissa), "times", *power]
         if kind == "abbrev":
             return [WORDS[text]]
@@ -344,7 +348,7 @@ class _Reader:
             return ["inverse"] if n.text == "1" else ["to the minus", number_words(n.text)]
         if after.kind == "number" and "." not in after.text:
             n = int(after.text.replace(",", ""))
-            return {2: ["squared"], 3: ["cubed"]}.get(n, ["to the", _ordinal_words(n)])
+            return {2: ["squared"], 3: ["cubed"]}.get(n, ["to the", _power_words(n)])
         if after.text in _OPENERS:
             return ["to the", *self.read(_OPENERS[after.text])]
         return ["to the", *self.token(after)]
