@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["number_words", "spoken"]
+__all__ = ["GREEK", "SYMBOLS", "WORDS", "number_words", "spoken"]
 
 # One alternative per kind of token; the order matters (longest notation first).
 _TOKEN = re.compile(r"""
@@ -76,7 +76,8 @@ SYMBOLS = {
     '"': "", "“": "", "”": "",
 }
 
-_SUPERSCRIPTS = {"ᵀ": "transpose", "²": "squared", "³": "cubed", "⁻¹": "inverse"}
+_SUPERSCRIPTS = {"ᵀ": "transpose", "²": "squared", "³": "cubed", "⁻": "to the minus",
+                 "¹": "to the first"}
 _SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 _PRIMES = {1: "prime", 2: "double prime", 3: "triple prime"}
 _FUNCTIONS = {"sqrt": "the square root of", "E": "the expected value of",
@@ -301,6 +302,8 @@ class _Reader:
             return [",", *[w for a in args for w in a], ","]
         if text == "{":
             return self.read("}")
+        if text in _OPENERS.values():
+            return []  # a bracket closed without being opened
         if text == "'":
             count = 1
             while (nxt := self.peek()) is not None and nxt.text == "'" and not nxt.spaced:
@@ -322,11 +325,11 @@ class _Reader:
         if text == "·":
             numbers = before is not None and before.kind == "number"
             return ["times" if numbers else "dot"]
-        if text in _SUPERSCRIPTS:
-            return [_SUPERSCRIPTS[text]]
-        if text == "⁻" and self.peek() is not None and self.peek().text == "¹":
+        if text == "⁻" and glued and self.peek().text == "¹":
             self.i += 1
             return ["inverse"]
+        if text in _SUPERSCRIPTS:
+            return [_SUPERSCRIPTS[text]]
         if text in _SUBSCRIPT_DIGITS:
             return [_UNITS[_SUBSCRIPT_DIGITS.index(text)]]
         if text == "√":

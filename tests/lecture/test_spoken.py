@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lecture.catalog import CARDS, SCENES
-from lecture.spoken import number_words, spoken
+from lecture.spoken import GREEK, SYMBOLS, number_words, spoken
 
 TABLE = [
     # the issue's examples
@@ -176,6 +176,17 @@ def test_decimals_are_said_to_the_digit_shown(x, decimals):
 def test_every_printed_number_is_said_in_words(x, form):
     """The formats the scenes' f-strings use: :g switches to 1e-05 and 1e+06."""
     assert SAYABLE.fullmatch(spoken(f"kappa = {form.format(x)}: nearly crushed."))
+
+
+NOTATION = [*(s for s in SYMBOLS if len(s) == 1), *GREEK, *"|‖()[]{}'^_~.·ᵀ²³⁻¹₀₁₂√ ",
+            *"aAxyzNEfgT0123456789", "det", "sqrt", "mu", "1e-4", "10^4", "e.g.", "SVD"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(NOTATION), max_size=30).map("".join))
+def test_any_mix_of_the_notation_is_said_in_words(written):
+    """Unmatched bars and brackets, a power or a prime at the end: still only words."""
+    assert SAYABLE.fullmatch(spoken(written))
 
 
 # Every narration line of every scene ----------------------------------------------------
