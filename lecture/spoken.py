@@ -73,6 +73,7 @@ SYMBOLS = {
     "°": "degrees", "&": "and", "∑": "the sum of", "∫": "the integral of",
     "∂": "partial", "∇": "the gradient of", "√": "the square root of", "∈": "in",
     ",": ",", ":": ":", "?": "?", "!": "!", ";": ",", "—": ",", "–": ",", "...": "...",
+    "…": "...",
     '"': "", "“": "", "”": "",
 }
 
@@ -134,6 +135,11 @@ def _letters(word: str) -> str:
     return " ".join(word)
 
 
+def _joined(args: list[list[str]], by: str = "and") -> list[str]:
+    """Arguments said one after the other: "p of x and z", "six comma ten"."""
+    return [word for k, arg in enumerate(args) for word in ([by] if k else []) + arg]
+
+
 @dataclass(frozen=True)
 class _Token:
     kind: str
@@ -188,10 +194,6 @@ class _Reader:
                 args[-1] += self.token(token)
         return args
 
-    def joined_arguments(self, closer: str) -> list[str]:
-        args = self.arguments(closer)
-        return [word for k, arg in enumerate(args) for word in (["and"] if k else []) + arg]
-
     def token(self, token: _Token) -> list[str]:
         kind, text = token.kind, token.text
         after = self.peek()
@@ -210,11 +212,11 @@ class _Reader:
             return [WORDS[text]]
         if kind == "name":  # x0, sigma1
             letters, digits = re.match(r"([A-Za-z]+)(\d+)", text).groups()
-            return [*self.word(letters, token), _integer_words(int(digits))]
+            return [*self.word(letters), _integer_words(int(digits))]
         if kind == "word":
-            return self.word(text, token)
+            return self.word(text)
         if kind == "greek":
-            return self.word(GREEK.get(text, text), token)
+            return self.word(GREEK[text])
         if kind == "norm":
             inner = self.read(text)
             order = self.subscript_number()
@@ -230,14 +232,14 @@ class _Reader:
             return number_words(order.text)
         return None
 
-    def word(self, text: str, token: _Token) -> list[str]:
+    def word(self, text: str) -> list[str]:
         after = self.peek()
         if text in _FUNCTIONS and after is not None and not after.spaced and after.text in "([":
             self.i += 1
-            return [_FUNCTIONS[text], *self.joined_arguments(_OPENERS[after.text])]
+            return [_FUNCTIONS[text], *_joined(self.arguments(_OPENERS[after.text]))]
         if text == "det":
-            math_follows = after is not None and after.kind in ("word", "name") and (
-                len(after.text) <= 2 or after.kind == "name")
+            math_follows = after is not None and (after.kind in ("name", "greek") or (
+                after.kind == "word" and len(after.text) <= 2))
             return ["the determinant of" if math_follows else "the determinant"]
         if text == "N" and after is not None and after.text == "(" and not after.spaced:
             self.i += 1
@@ -245,7 +247,7 @@ class _Reader:
             if len(args) == 2:
                 spread = "covariance" if args[1] in (["I"], ["Sigma"]) else "variance"
                 return ["the normal with mean", *args[0], "and", spread, *args[1]]
-            return ["N of", *[w for k, a in enumerate(args) for w in (["and"] if k else []) + a]]
+            return ["N of", *_joined(args)]
         if text in WORDS:
             return [WORDS[text]]
         if text == "x" and after is not None and after.kind == "number" and after.spaced:
@@ -253,16 +255,16 @@ class _Reader:
             if before is not None and before.kind == "word":
                 return ["times"]  # "area x 2.00"
         if text in ("a", "A"):
-            return [self.letter_a(text, token)]
+            return [self.letter_a(text)]
         if "-" in text:  # counter-clockwise, kappa-fold
-            return ["-".join(" ".join(self.word(part, token)) for part in text.split("-"))]
+            return ["-".join(" ".join(self.word(part)) for part in text.split("-"))]
         if len(text) > 1 and text.isupper():
             return [_letters(text)]  # SVD, JVP
         if len(text) > 1 and not re.search("[aeiouAEIOU]", text) and text.lower() not in _Y_WORDS:
             return [_letters(text)]  # dz, Hv, xx: variables side by side
         return [text]
 
-    def letter_a(self, text: str, token: _Token) -> str:
+    def letter_a(self, text: str) -> str:
         """The article "a", or the variable a (said "eh": espeak says the article)."""
         after = self.peek()
         before = self.peek(-2)
@@ -281,17 +283,14 @@ class _Reader:
                 return ["given"]
             return ["the absolute value of", *self.read("|")]
         if text == "(":
-            if before is None or token.spaced:
-                if self.has_comma(")"):  # a point or vector: (1, 2)
-                    args = self.arguments(")")
-                    said = [w for k, a in enumerate(args) for w in (["comma"] if k else []) + a]
-                    after_operator = before is not None and before.kind == "symbol"
-                    return [*([] if after_operator else [","]), *said, ","]
-            inner = self.joined_arguments(")")
             if before is not None and not token.spaced and (
-                    before.kind in ("word", "name") or before.text in ("'", ")")):
-                return ["of", *inner]  # g(z), p(x, z), g'(z)
-            if before is not None and token.spaced and before.kind in ("word", "name") \
+                    before.kind in ("word", "name", "greek") or before.text in ("'", ")")):
+                return ["of", *_joined(self.arguments(")"))]  # g(z), p(x, z), g'(z)
+            if self.has_comma(")"):  # a point or a vector: (1, 2)
+                lead = [] if before is not None and before.kind == "symbol" else [","]
+                return [*lead, *_joined(self.arguments(")"), by="comma"), ","]
+            inner = self.read(")")
+            if before is not None and before.kind in ("word", "name") \
                     and len(before.text) == 1 and self.has_operator(inner):
                 return ["times", *inner]  # J (x - x0)
             return [",", *inner, ","]  # an aside: (dashed)
@@ -336,7 +335,7 @@ class _Reader:
             after = self.peek()
             if after is not None and after.text == "(":
                 self.i += 1
-                return ["the square root of", *self.joined_arguments(")")]
+                return ["the square root of", *_joined(self.arguments(")"))]
         return [SYMBOLS.get(text, text)]
 
     def power(self) -> list[str]:
