@@ -121,22 +121,19 @@ def split_values(text: str) -> list[Any]:
     return values
 
 
-def file_voice(params_file: Path | None) -> str:
-    """The ``voice = "none"`` at the top of a params file ("joe" without one)."""
-    chosen = read_params_file(params_file).get("voice", "joe") if params_file else "joe"
-    if chosen not in VOICES:
-        raise UsageError(f"--params {params_file}: voice = {show(chosen)}: must be one of "
-                         + ", ".join(f'"{v}"' for v in VOICES))
+def file_setting(params_file: Path | None, name: str, allowed: tuple[str, ...]) -> str:
+    """A setting of the whole file at the top of a params file (``theme = "light"``,
+    ``voice = "none"``); the first allowed value without one."""
+    chosen = read_params_file(params_file).get(name, allowed[0]) if params_file else allowed[0]
+    if chosen not in allowed:
+        raise UsageError(f"--params {params_file}: {name} = {show(chosen)}: must be one of "
+                         + ", ".join(f'"{value}"' for value in allowed))
     return chosen
 
 
 def file_theme(params_file: Path | None) -> str:
     """The ``theme = "light"`` at the top of a params file ("dark" without one)."""
-    theme = read_params_file(params_file).get("theme", "dark") if params_file else "dark"
-    if theme not in THEMES:
-        raise UsageError(f"--params {params_file}: theme = {show(theme)}: must be one of "
-                         + ", ".join(f'"{t}"' for t in THEMES))
-    return theme
+    return file_setting(params_file, "theme", THEMES)
 
 
 def _scene_param(option: str, item: str) -> tuple[str, str, str]:
@@ -162,8 +159,7 @@ def collect_overrides(sets: list[str], params_file: Path | None,
     swept: dict[str, dict[str, list[Any]]] = {}
     if params_file is not None:
         for scene_id, values in read_params_file(params_file).items():
-            if scene_id in ("theme", "voice"):  # settings of the whole file, read by
-                # file_theme() and file_voice()
+            if scene_id in ("theme", "voice"):  # settings of the whole file (file_setting)
                 continue
             if not isinstance(values, dict):
                 raise UsageError(f"--params {params_file}: '{scene_id}' must be a [table]")
@@ -231,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
                           args.theme or file_theme(args.params), args.force, args.jobs,
                           default_media(), args.scheduler,
-                          args.voice or file_voice(args.params))
+                          args.voice or file_setting(args.params, "voice", tuple(VOICES)))
         jobs = plan(request)
     except (UsageError, ParamError) as exc:
         print(f"error: {exc}", file=sys.stderr)
