@@ -28,6 +28,7 @@ _TOKEN = re.compile(r"""
     (?P<abbrev>(?<![A-Za-z])(?:e\.g\.|i\.e\.|vs\.|etc\.|cf\.))
   | (?P<sci>\d+(?:\.\d+)?e[-+]?\d+)(?![A-Za-z])
   | (?P<dims>\d+x\d+(?:x\d+)*)(?![A-Za-z])
+  | (?P<factor>\d+(?:\.\d+)?x)(?![A-Za-z0-9])
   | (?P<chain>\d+(?:-\d+)+)
   | (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
   | (?P<name>[A-Za-z]+\d+)
@@ -204,6 +205,8 @@ class _Reader:
             return ["-".join(_integer_words(int(n)) for n in text.split("-"))]
         if kind == "dims":  # "2x2"
             return [" by ".join(_integer_words(int(n)) for n in text.split("x"))]
+        if kind == "factor":  # "3x faster"
+            return [number_words(text[:-1]), "times"]
         if kind == "sci":
             mantissa, exponent = text.split("e")
             power = ["ten to the", _power_words(int(exponent))]

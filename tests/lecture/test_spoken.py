@@ -51,6 +51,7 @@ TABLE = [
     ("30 degrees", "thirty degrees"),
     ("30°", "thirty degrees"),
     ("Any 2x2 matrix", "Any two by two matrix"),
+    ("3x faster, 1.5x slower", "three times faster, one point five times slower"),
     ("A 2-8-2 tanh net, seed 42.", "A two-eight-two tanch net, seed forty-two."),
     # Greek letters, written and as names
     ("μ ± 2σ", "mew plus or minus two sigma"),
