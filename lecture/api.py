@@ -172,7 +172,7 @@ def _plain(value: Any) -> Any:
 def render(targets: str | list[str] | None = None, *, quality: str = "m",
            params: Mapping[str, Mapping[str, Any]] | None = None,
            sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
-           theme: str = "dark", force: bool = False, jobs: int | None = None,
+           theme: str = "dark", voice: str = "joe", force: bool = False, jobs: int | None = None,
            media: str | Path | None = None, scheduler: str | None = None, slides: bool = False,
            **overrides: Any) -> list[Clip]:
     """Render scenes (ids, a section, or the whole lecture for None) and return their clips.
@@ -180,8 +180,9 @@ def render(targets: str | list[str] | None = None, *, quality: str = "m",
     ``render("cov_tanh", quality="l", transform="sigmoid(2*x)")`` sets parameters of a single
     scene by keyword; ``params={"cov_tanh": {...}, "mc_concentration": {...}}`` sets them for
     several; ``sweep={"cov_tanh": {"transform": ["tanh(x)", "sigmoid(2*x)"]}}`` renders one
-    variant per value. ``scheduler`` ("local:N" or "tcp://HOST:PORT") renders on Dask.
-    ``slides=True`` also writes the decks (``<quality>/slides/``) as ``--slides`` does.
+    variant per value. ``voice="none"`` renders silent clips (their own variant).
+    ``scheduler`` ("local:N" or "tcp://HOST:PORT") renders on Dask. ``slides=True`` also
+    writes the decks (``<quality>/slides/``) as ``--slides`` does.
     Cached clips are not rendered again (``force=True`` does). Raises :class:`BadInput`.
     """
     try:
@@ -197,7 +198,8 @@ def render(targets: str | list[str] | None = None, *, quality: str = "m",
                           int(jobs) if jobs is not None else os.cpu_count() or 1,
                           Path(media).resolve() if media else default_media(),
                           scheduler if scheduler is not None
-                          else os.environ.get("LECTURE_SCHEDULER", ""), slides)
+                          else os.environ.get("LECTURE_SCHEDULER", ""),
+                          slides=slides, voice=voice)
         planned = plan(request)
     except (UsageError, ParamError) as exc:
         raise BadInput(str(exc)) from None

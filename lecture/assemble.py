@@ -3,15 +3,18 @@
 Reads sidecars and clips only (it never imports a scene). In ``media/lecture/<quality>/``:
 
 - ``lecture.mp4``: the title cards and every default clip in lecture order, joined by
-  copying their packets (no re-encoding: every part shares codec, size and frame rate),
-  with a chapter per section card and per clip, index before data (faststart);
+  copying their video packets (no re-encoding: every part shares codec, size and frame
+  rate), with a chapter per section card and per clip, index before data (faststart),
+  and one continuous audio track: each part's audio decoded, laid at the part's place in
+  the video (a silent part: silence) and encoded once, so nothing drifts or clicks at a
+  join;
 - ``lecture.srt`` and ``lecture.vtt``: every part's captions, shifted to its place;
 - ``chapters.vtt``: the chapters as a WebVTT track for ``<track kind="chapters">``;
 - ``lecture.txt``: the transcript, each part's title followed by its narration;
 - ``lecture.json``: the parts, their offsets and the key that says when to rebuild.
 
-They are rebuilt only when a part changed (the key is the parts' cache keys and this
-module's code); a variant render never changes a part, so never the lecture. The gallery
+They are rebuilt only when a part changed (the key is the parts' cache keys and the code
+that joins them); a variant render never changes a part, so never the lecture. The gallery
 page is written by :mod:`lecture.gallery`.
 """
 
@@ -27,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import av
+import numpy as np
 import srt
 
+from lecture import audio, mp4
 from lecture.captions import chapters_vtt, srt_to_vtt, transcript
 from lecture.catalog import SceneEntry, lecture_order
 from lecture.staging import write_whole
@@ -75,40 +80,83 @@ def chapter_title(entry: SceneEntry) -> str:
 
 
 def _key(parts: list[Part]) -> str:
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest = hashlib.sha256()
+    for module in (__file__, audio.__file__, mp4.__file__):
+        digest.update(Path(module).read_bytes())
     digest.update(json.dumps([p.sidecar["cache_key"] for p in parts]).encode())
     return digest.hexdigest()
 
 
-def _join(parts: list[Part], out: Path) -> list[tuple[Fraction, Fraction]]:
-    """Copy every part's video packets into ``out`` one after the other; returns each
-    part's (start, end) in seconds. Chapters are written into the file."""
-    spans, chapters = [], []
-    with av.open(str(parts[0].clip)) as first, \
-            av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"}) as sink:
-        stream = sink.add_stream_from_template(first.streams.video[0])
-        offset = 0
-        for number, part in enumerate(parts, start=1):
-            with av.open(str(part.clip)) as source:
-                video = source.streams.video[0]
-                if video.time_base != first.streams.video[0].time_base:
-                    raise ValueError(f"{part.clip.name}: another time base than the first part")
-                end = 0
-                for packet in source.demux(video):
-                    if packet.dts is None:  # the demuxer's final empty packet
-                        continue
-                    end = max(end, packet.pts + packet.duration)
-                    packet.pts += offset
-                    packet.dts += offset
-                    packet.stream = stream
-                    sink.mux(packet)
-                base = video.time_base
-            chapters.append({"id": number, "start": offset, "end": offset + end,
-                             "time_base": base, "metadata": {"title": chapter_title(part.entry)}})
-            spans.append((offset * base, (offset + end) * base))
-            offset += end
-        sink.set_chapters(chapters)
-    return spans
+def _video_ends(parts: list[Part]) -> tuple[list[int], Fraction]:
+    """Each part's video length in its time base (the same for every part), read from its
+    packets without decoding them."""
+    ends, base = [], None
+    for part in parts:
+        with av.open(str(part.clip)) as source:
+            video = source.streams.video[0]
+            if base is not None and video.time_base != base:
+                raise ValueError(f"{part.clip.name}: another time base than the first part")
+            base = video.time_base
+            ends.append(max(p.pts + p.duration for p in source.demux(video) if p.dts is not None))
+    return ends, base
+
+
+def _soundtrack(parts: list[Part], spans: list[tuple[Fraction, Fraction]]) -> np.ndarray | None:
+    """One track as long as the lecture: each part's decoded audio at its start, cut to
+    its length (a part without audio is silence); None when no part has audio."""
+    out = np.zeros(round(spans[-1][1] * audio.RATE), np.float32)
+    heard = False
+    for part, (start, end) in zip(parts, spans):
+        samples = audio.decode(part.clip)
+        if samples is None:
+            continue
+        heard = True
+        at, length = round(start * audio.RATE), round(end * audio.RATE) - round(start * audio.RATE)
+        piece = samples[:min(length, len(out) - at)]
+        out[at:at + len(piece)] = piece
+    return out if heard else None
+
+
+def _join(parts: list[Part], out: Path) -> tuple[list[tuple[Fraction, Fraction]], dict | None]:
+    """Copy every part's video packets into ``out`` one after the other, with the parts'
+    audio as one track; returns each part's (start, end) in seconds and the loudness of
+    the track. Chapters are written into the file."""
+    ends, base = _video_ends(parts)
+    offsets = np.concatenate([[0], np.cumsum(ends)]).tolist()
+    spans = [(offset * base, (offset + end) * base) for offset, end in zip(offsets, ends)]
+    chapters = [{"id": number, "start": offset, "end": offset + end, "time_base": base,
+                 "metadata": {"title": chapter_title(part.entry)}}
+                for number, (part, offset, end) in enumerate(zip(parts, offsets, ends), start=1)]
+
+    def write(samples: np.ndarray | None) -> Path:
+        with av.open(str(parts[0].clip)) as first, \
+                av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"}) as sink:
+            stream = sink.add_stream_from_template(first.streams.video[0])
+            packets = []
+            if samples is not None:
+                packets = mp4.encode_audio(mp4.add_audio_stream(sink, "mp4", audio.RATE),
+                                           samples, audio.RATE)
+
+            def copied():  # type: ignore[no-untyped-def]
+                for part, offset in zip(parts, offsets):
+                    with av.open(str(part.clip)) as source:
+                        for packet in source.demux(source.streams.video[0]):
+                            if packet.dts is None:  # the demuxer's final empty packet
+                                continue
+                            packet.pts += offset
+                            packet.dts += offset
+                            packet.stream = stream
+                            yield packet
+
+            mp4.mux_in_time(sink, copied(), packets)
+            sink.set_chapters(chapters)
+        return out
+
+    track = _soundtrack(parts, spans)
+    if track is None:
+        write(None)
+        return spans, None
+    return spans, audio.encode_under_peak(track, write)
 
 
 def lecture_transcript(parts: list[Part]) -> str:
@@ -155,7 +203,8 @@ def assemble(folder: Path) -> Assembly:
     except (OSError, ValueError, KeyError):
         pass
     partial = folder / f"{LECTURE}.mp4.partial"
-    spans = [(float(a), float(b)) for a, b in _join(parts, partial)]
+    exact, loudness = _join(parts, partial)
+    spans = [(float(a), float(b)) for a, b in exact]
     os.replace(partial, folder / f"{LECTURE}.mp4")
     captions = shifted_captions(parts, [start for start, _ in spans])
     write_whole(folder / f"{LECTURE}.srt", captions)
@@ -163,7 +212,7 @@ def assemble(folder: Path) -> Assembly:
     write_whole(folder / "chapters.vtt", chapters_vtt(
         [(start, end, chapter_title(p.entry)) for p, (start, end) in zip(parts, spans)]))
     write_whole(folder / f"{LECTURE}.txt", lecture_transcript(parts))
-    record = {"key": key, "duration_s": round(spans[-1][1], 3), "parts": [
+    record = {"key": key, "duration_s": round(spans[-1][1], 3), "loudness": loudness, "parts": [
         {"id": p.entry.id, "clip": str(p.clip.relative_to(folder)), "title": chapter_title(p.entry),
          "start_s": round(start, 3), "end_s": round(end, 3)}
         for p, (start, end) in zip(parts, spans)]}

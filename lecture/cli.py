@@ -19,7 +19,7 @@ from typing import Any
 
 from lecture.assemble import Assembly
 from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
-from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError, check_sweeps
+from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, VOICES, UsageError, check_sweeps
 from lecture.params import ParamError, escape, show
 from lecture.pipeline import Request, default_media, execute, plan
 from lecture.runner import Interrupted, describe_planning_stop, describe_stop, raising_on_signals
@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", choices=THEMES, default=None,
                         help="dark (default) or light, a variant of its own (NN_<scene>--light.*);"
                              " a params file may set theme = \"light\" at its top")
+    parser.add_argument("--voice", choices=VOICES, default=None,
+                        help="joe (default: a neural voice reads every line) or none (silent,"
+                             " paced as before; NN_<scene>--silent.*); a params file may set"
+                             " voice = \"none\" at its top")
     parser.add_argument("--sweep", dest="sweeps", action="append", default=[],
                         metavar="SCENE.PARAM=V1,V2,...",
                         help="render one variant per value (TOML values, comma-separated)")
@@ -127,13 +131,19 @@ def split_values(text: str) -> list[Any]:
     return values
 
 
+def file_setting(params_file: Path | None, name: str, allowed: tuple[str, ...]) -> str:
+    """A setting of the whole file at the top of a params file (``theme = "light"``,
+    ``voice = "none"``); the first allowed value without one."""
+    chosen = read_params_file(params_file).get(name, allowed[0]) if params_file else allowed[0]
+    if chosen not in allowed:
+        raise UsageError(f"--params {show(str(params_file))}: {name} = {show(chosen)}: must be one of "
+                         + ", ".join(f'"{value}"' for value in allowed))
+    return chosen
+
+
 def file_theme(params_file: Path | None) -> str:
     """The ``theme = "light"`` at the top of a params file ("dark" without one)."""
-    theme = read_params_file(params_file).get("theme", "dark") if params_file else "dark"
-    if theme not in THEMES:
-        raise UsageError(f"--params {show(str(params_file))}: theme = {show(theme)}: must be "
-                         "one of " + ", ".join(f'"{t}"' for t in THEMES))
-    return theme
+    return file_setting(params_file, "theme", THEMES)
 
 
 def _scene_param(option: str, item: str) -> tuple[str, str, str]:
@@ -159,7 +169,7 @@ def collect_overrides(sets: list[str], params_file: Path | None,
     swept: dict[str, dict[str, list[Any]]] = {}
     if params_file is not None:
         for scene_id, values in read_params_file(params_file).items():
-            if scene_id == "theme":  # a setting of the whole file, read by file_theme()
+            if scene_id in ("theme", "voice"):  # settings of the whole file (file_setting)
                 continue
             if not isinstance(values, dict):
                 raise UsageError(f"--params {show(str(params_file))}: {scene_id!r} must be a "
@@ -234,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides, sweeps = collect_overrides(args.sets, args.params, args.targets, args.sweeps)
         request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
                           args.theme or file_theme(args.params), args.force, args.jobs,
-                          default_media(), args.scheduler, args.slides)
+                          default_media(), args.scheduler, slides=args.slides,
+                          voice=args.voice or file_setting(args.params, "voice", tuple(VOICES)))
         with raising_on_signals():
             jobs = plan(request)
     except (UsageError, ParamError) as exc:

@@ -71,6 +71,8 @@ def render_command(sidecar: dict[str, Any]) -> str:
         words += ["--format", sidecar["format"]]
     if sidecar.get("theme", "dark") != "dark":
         words += ["--theme", sidecar["theme"]]
+    if sidecar.get("voice", {}).get("name", "joe") != "joe":
+        words += ["--voice", sidecar["voice"]["name"]]
     return " ".join(shlex.quote(w) for w in words)
 
 
@@ -81,7 +83,12 @@ def _toml(value: Any) -> str:
 
 
 def _embed(stem_path: str, sidecar: dict[str, Any]) -> str:
-    return (f'<video controls preload="metadata" width="{sidecar["width"]}" '
+    """The snippet to paste; a clip that speaks says how to autoplay it (browsers only
+    start a video by themselves when it is muted)."""
+    spoken = sidecar.get("loudness") is not None
+    return ((f'<!-- it speaks: add "muted autoplay playsinline" to start it silently on its'
+             f' own -->\n' if spoken else "")
+            + f'<video controls preload="metadata" width="{sidecar["width"]}" '
             f'poster="{stem_path}.png">\n'
             f'  <source src="{stem_path}.mp4" type="video/mp4">\n'
             f'  <track kind="captions" srclang="en" label="English" '

@@ -18,10 +18,11 @@ from typing import Any
 
 from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, nearest_ids, resolve_targets
 from lecture.params import SceneParams, escape, show
+from lecture.voice import VOICES, voice
 
 __all__ = [
-    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "UsageError", "check_sweeps", "code_digest",
-    "code_files", "plan_jobs",
+    "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "VOICES", "UsageError", "check_sweeps",
+    "code_digest", "code_files", "plan_jobs",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +119,7 @@ class Job:
     stem: str
     cache_key: str
     theme: str = "dark"
+    voice: str = "joe"
 
     @property
     def out_dir(self) -> Path:
@@ -164,7 +166,8 @@ def check_sweeps(sweeps: Any, where: str) -> None:
 
 
 def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality: str, fmt: str,
-              media: Path, sweeps: Sweeps | None = None, theme: str = "dark") -> list[Job]:
+              media: Path, sweeps: Sweeps | None = None, theme: str = "dark",
+              voice_name: str = "joe") -> list[Job]:
     """Validate every parameter and name every output; raises ParamError or UsageError.
 
     Overrides may name scenes outside the targets (a params file covering the whole
@@ -173,7 +176,7 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     the scene's overrides.
     """
     for option, value, allowed in (("quality", quality, QUALITY_DIRS), ("format", fmt, FORMATS),
-                                   ("theme", theme, THEMES)):
+                                   ("theme", theme, THEMES), ("voice", voice_name, VOICES)):
         if not isinstance(value, str) or value not in allowed:
             raise UsageError(f"{option} = {value!r}: must be one of {', '.join(allowed)}")
     try:
@@ -192,6 +195,7 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
                 for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")
+    speaker = voice(voice_name)  # its name and version: what the lines sound like
     jobs = []
     for scene in scenes:
         variants = [resolved[scene.id]]
@@ -205,8 +209,12 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
                 stem = f"{stem}--{fmt}"
             if theme != "dark":  # so does each theme
                 stem = f"{stem}--{theme}"
+            if speaker.name == "none":  # and a silent clip
+                stem = f"{stem}--silent"
             key = hashlib.sha256(json.dumps(
                 [scene.id, params.as_dict(), quality, fmt, theme, code_digest(scene),
-                 manim_version], sort_keys=True).encode()).hexdigest()
-            jobs.append(Job(scene, params, quality, fmt, media, stem, key, theme))
+                 manim_version, speaker.name, speaker.version], sort_keys=True).encode()
+            ).hexdigest()
+            jobs.append(Job(scene, params, quality, fmt, media, stem, key, theme,
+                            speaker.name))
     return list(dict.fromkeys(jobs))  # a sweep value equal to another: rendered once

@@ -54,6 +54,7 @@ class Request:
     media: Path = field(default_factory=default_media)
     scheduler: str = ""  # "" local processes; "local:N" or "tcp://HOST:PORT": Dask
     slides: bool = False  # also the decks of lecture/slides.py
+    voice: str = "joe"  # "none": silent clips, paced by their animations alone
 
     @property
     def folder(self) -> Path:
@@ -89,7 +90,7 @@ def plan(request: Request) -> list[Job]:
         targets += [f"card_{s.id}" for s in SECTIONS if s.id in targets]
     jobs = plan_jobs(targets, {k: dict(v) for k, v in request.overrides.items()},
                      request.quality, request.fmt, request.media, request.sweeps,
-                     request.theme)
+                     request.theme, request.voice)
     if request.slides:
         plan_decks(request.targets, jobs)  # refuses what cannot be a deck
     for job in jobs:  # values that pass every check yet have no finite answer

@@ -5,6 +5,9 @@
 writes ``<clip>.storyboard.png`` beside the clip (or ``--out``): a grid of frames taken at
 evenly spaced times, each stamped with its time, so a whole clip can be seen at a glance;
 ``--times 3.5,12`` picks the moments instead. The worker writes one beside every clip.
+``--audio`` adds the clip's waveform under the frames, with its caption cues (from the
+``.srt`` beside it) shaded and the tiles' times marked: the way to see that the speech
+sits inside the captions without listening.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 import av
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["Scan", "contact_sheet", "evenly_spaced", "scan"]
+__all__ = ["Scan", "audio_strip", "contact_sheet", "evenly_spaced", "scan"]
 
 TILES = 9
 COLUMNS = 3
@@ -82,15 +85,59 @@ def contact_sheet(picked: list[tuple[float, Image.Image]], columns: int = COLUMN
     return sheet
 
 
+def audio_strip(video: Path, width: int, height: int, times: list[float]) -> Image.Image:
+    """The clip's waveform (the loudest sample per pixel column, up and down), the caption
+    cues of the ``.srt`` beside it as shaded spans, and a tick at each of ``times``."""
+    import numpy as np
+    import srt
+
+    from lecture.audio import decode
+    from lecture.voice import RATE
+
+    samples = decode(video)
+    strip = Image.new("RGB", (width, height), (20, 20, 20))
+    draw = ImageDraw.Draw(strip)
+    with av.open(str(video)) as container:
+        duration = float(container.duration) / av.time_base
+    captions = video.with_suffix(".srt")
+    for cue in srt.parse(captions.read_text(encoding="utf-8")) if captions.exists() else []:
+        left, right = (width * cue.start.total_seconds() / duration,
+                       width * cue.end.total_seconds() / duration)
+        draw.rectangle((left, 0, right - 2, height), fill=(30, 60, 90))
+        draw.line((left, 0, left, height), fill=(90, 170, 255), width=2)
+    middle = height / 2
+    if samples is not None and len(samples):
+        edges = np.linspace(0, len(samples), width + 1).astype(int)
+        peaks = np.maximum.reduceat(np.abs(samples), edges[:-1].clip(max=len(samples) - 1))
+        for x, peak in enumerate(peaks):
+            draw.line((x, middle - peak * middle, x, middle + peak * middle), fill=(240, 200, 80))
+    else:
+        draw.text((10, 10), "no audio", fill="white")
+    for t in times:
+        x = width * t / duration
+        draw.line((x, height - 12, x, height), fill="white", width=2)
+    return strip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("video", type=Path)
     parser.add_argument("--times", help="comma-separated seconds (default: 9 evenly spaced)")
     parser.add_argument("--out", type=Path, help="PNG to write (default: beside the clip)")
+    parser.add_argument("--audio", action="store_true",
+                        help="draw the waveform and the caption cues under the frames")
     args = parser.parse_args()
     times = [float(t) for t in args.times.split(",")] if args.times else None
     out = args.out or args.video.with_suffix(".storyboard.png")
-    contact_sheet(scan(args.video, times).picked).save(out)
+    picked = scan(args.video, times).picked
+    sheet = contact_sheet(picked)
+    if args.audio:
+        strip = audio_strip(args.video, sheet.width, sheet.height // 4, [t for t, _ in picked])
+        both = Image.new("RGB", (sheet.width, sheet.height + strip.height))
+        both.paste(sheet, (0, 0))
+        both.paste(strip, (0, sheet.height))
+        sheet = both
+    sheet.save(out)
     print(out)
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lecture import faults
+from lecture.voice import RATE, SPEECH_VARIABLE, VOICE_VARIABLE
 
 __all__ = ["EXIT_ENVIRONMENT", "environment_error", "read_environment_error", "render_job"]
 
@@ -107,6 +108,25 @@ def harvest_caches(media: Path, work: Path) -> None:
                 os.replace(svg, media / name / svg.name)
 
 
+def spoken_track(scene: Any, duration: float, voice_name: str, suffix: str) -> dict[str, Any]:
+    """The clip's audio (None: silent voice, or a GIF) and what the sidecar says of it:
+    the voice and its version, each line's spoken text, audio span and whether it was
+    synthesised in this render (else it came from the cache), and the loudness measured."""
+    from lecture.audio import master, track
+    from lecture.voice import voice
+
+    speaker = voice(voice_name)
+    lines = [{key: u[key] for key in ("line", "spoken", "start", "end", "synthesized")}
+             for u in scene.utterances]
+    facts = {"voice": {"name": speaker.name, "version": speaker.version}, "lines": lines,
+             "samples": None, "loudness": None}
+    if speaker.name == "none" or suffix == ".gif":
+        return facts
+    raw = track([(u["start"], Path(u["audio"])) for u in scene.utterances], duration)
+    facts["samples"], facts["loudness"] = master(raw)
+    return facts
+
+
 def render_job(job: dict[str, Any]) -> None:
     """Render ``job['scene']`` with ``job['params']`` into ``<job['work']>/out/<stem>.*``."""
     from manim import tempconfig
@@ -114,7 +134,8 @@ def render_job(job: dict[str, Any]) -> None:
     from compute.results import keyframes
     from lecture.captions import chapters_vtt, srt_to_vtt, transcript
     from lecture.catalog import entry
-    from lecture.mp4 import faststart
+    from lecture.audio import encode_under_peak
+    from lecture.mp4 import with_audio
     from lecture.storyboard import contact_sheet, scan
 
     scene_entry = entry(job["scene"])
@@ -139,9 +160,13 @@ def render_job(job: dict[str, Any]) -> None:
         video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
         play_frames = [frame_count(path) for path in writer.partial_movie_files]
     harvest_caches(media, work)
-    if video.suffix == ".mp4":
-        faststart(video)  # index first: a browser can play it while it downloads
     clip = scan(video)
+    speech = spoken_track(scene, clip.duration, job.get("voice", "joe"), video.suffix)
+    if speech["samples"] is not None:  # MP4: index first, so a browser plays it while
+        speech["loudness"] = encode_under_peak(  # it downloads; the loudness as decoded
+            speech["samples"], lambda samples: with_audio(video, samples, RATE) or video)
+    elif video.suffix == ".mp4":
+        with_audio(video, None, RATE)
     clip.last.save(out / f"{stem}.png")
     contact_sheet(clip.picked).save(out / f"{stem}.storyboard.png")
     facts = {"duration_s": round(clip.duration, 3), "width": clip.width,
@@ -160,7 +185,8 @@ def render_job(job: dict[str, Any]) -> None:
         "scene": scene_entry.id, "section": scene_entry.section, "title": scene_entry.title,
         "params": params.as_dict(), "keyframes": keyframes(scene.result), **facts,
         "steps": steps, "quality": job["quality"], "format": job["format"],
-        "theme": job.get("theme", "dark"), "cache_key": job["cache_key"],
+        "theme": job.get("theme", "dark"), "voice": speech["voice"],
+        "speech": speech["lines"], "loudness": speech["loudness"], "cache_key": job["cache_key"],
         "versions": {"python": platform.python_version(),
                      **{name: version(name) for name in VERSIONED}},
     }
@@ -230,6 +256,8 @@ def main() -> int:
     _die_with_parent(job["parent"])
     os.environ[faults.WORK_DIR_VARIABLE] = job["work"]
     os.environ["LECTURE_THEME"] = job.get("theme", "dark")  # read when the palette loads
+    os.environ[VOICE_VARIABLE] = job.get("voice", "joe")  # read when a scene is set up
+    os.environ[SPEECH_VARIABLE] = str(Path(job["media_dir"]) / "speech")  # shared cache
     work = Path(job["work"])
     try:
         with open(job["log"], "w", encoding="utf-8") as log:

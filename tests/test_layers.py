@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENE_MAY_USE = {"lecture.catalog", "lecture.params", "lecture.faults"}
+# lecture.voice: narrate() speaks each line and waits for its speech (issue 18)
+SCENE_MAY_USE = {"lecture.catalog", "lecture.params", "lecture.faults", "lecture.voice"}
 
 
 def imports(path: Path, top_level_only: bool = False) -> set[str]:

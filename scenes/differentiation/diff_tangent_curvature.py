@@ -215,18 +215,20 @@ class DiffTangentCurvature(LectureScene):
         def leg_seconds(to: int) -> float:
             return SWEEP_SECONDS * abs(to - sweep.position) / total
 
-        def travel(to: int) -> None:
-            """Move the point to grid index ``to``; the last verdict fades as it leaves."""
+        def travel(to: int, at_least: float = 0.0) -> None:
+            """Move the point to grid index ``to`` (taking ``at_least`` seconds: a narrated
+            leg lasts as long as its line is spoken); the last verdict fades as it leaves."""
             if leg_seconds(to) > 0:
                 self.play(sweep.tracker.animate(rate_func=linear).set_value(to),
                           FadeOut(verdict, rate_func=lambda t: min(1.0, 4 * t)),
-                          run_time=max(0.6, leg_seconds(to)))
+                          run_time=max(0.6, leg_seconds(to), at_least))
 
         for k in (int(k) for k in r.stop_indices):
             narrated_leg = leg_seconds(k) >= MIN_LEG
             if narrated_leg:
-                with self.narrate(self._leg_line(sweep.position, k)):
-                    travel(k)
+                line = self._leg_line(sweep.position, k)
+                with self.narrate(line):
+                    travel(k, self.speech_seconds(line))
             x0, value, slope, curvature = r.at(k)
             word, color = self._bending(curvature, x0)
             shown = [caption_number(v) for v in self._snapped(r.at(k))]

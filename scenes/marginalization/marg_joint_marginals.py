@@ -165,7 +165,10 @@ class MargJointMarginals(LectureScene):
             (r"\text{mass on grid}", lambda: r.grid_mass, 4),
         ])
         with self.narrate("By formula the marginals of a Gaussian are normal: "
-                          "N(mu_x, S_xx) and N(mu_z, S_zz)."):
+                          "N(mu_x, S_xx) and N(mu_z, S_zz).",
+                          spoken="By formula the marginals of a Gaussian are normal: one "
+                          "with mean mew x and variance S x x, one with mean mew z and "
+                          "variance S z z."):
             self.play(FadeOut(panel_z), Create(exact_x), Create(exact_z), FadeIn(legend[2]),
                       run_time=2)
             self.bring_to_front(layers_x[1], layers_z[1])

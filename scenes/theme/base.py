@@ -5,10 +5,15 @@ subclass named after the id (``mc_mean_convergence`` -> ``McMeanConvergence``). 
 finds its catalog entry from its module's name, so its id, title and parameters are
 written once, in ``lecture/catalog.py``. Run through the pipeline, the worker sets
 ``params``; run through plain Manim, the scene uses its defaults.
+
+Every narration line is spoken (lecture/voice.py): a narrate block lasts at least as long
+as its speech and a short pause, holding its last frame when the animation is shorter.
+With the voice ``none`` the pacing is the animations' own, as before there was a voice.
 """
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +25,7 @@ from manim import Scene, ValueTracker, VGroup, Write, linear
 from lecture.catalog import SceneEntry, entry
 from lecture.faults import checkpoint
 from lecture.params import SceneParams
+from lecture.voice import VOICE_VARIABLE, NoVoice, Utterance, current, say, spoken_form, voice
 from scenes.theme import gate
 from scenes.theme.panel import make_header
 
@@ -27,6 +33,7 @@ __all__ = ["LectureScene", "Sweep"]
 
 CAPTION_WIDTH = 42  # characters per caption line, at most two lines a cue
 MIN_CUE_SECONDS = 1.5
+PAUSE_SECONDS = 0.4  # after a spoken line, before the next may start
 
 
 def scene_entry(scene_class: type) -> SceneEntry:
@@ -51,6 +58,29 @@ class LectureScene(Scene):
         self.result = self.p.compute()
         self.cues: list[tuple[float, float, str]] = []  # (start, end, caption) per narrate
         self.step_marks: list[tuple[str, float]] = []  # (title, start) per step()
+        # A dry run writes neither frames nor audio: unless a voice is asked for by name
+        # (to measure its pacing), speaking would only cost time.
+        from manim import config
+
+        asked = os.environ.get(VOICE_VARIABLE)
+        self.voice = voice("none") if config.dry_run and not asked else current()
+        self.utterances: list[dict[str, Any]] = []  # per spoken line: where its audio goes
+        self.said: dict[str, Utterance] = {}  # spoken text -> its speech, asked for once
+
+    def utter(self, line: str, spoken: str | None = None) -> Utterance | None:
+        """The speech of a caption line (``spoken``, else the reader's form of ``line``),
+        synthesised once per text and voice; None when the voice is ``none``."""
+        if isinstance(self.voice, NoVoice):
+            return None
+        text = spoken or spoken_form(line)
+        if text not in self.said:
+            self.said[text] = say(self.voice, text)
+        return self.said[text]
+
+    def speech_seconds(self, line: str, spoken: str | None = None) -> float:
+        """How long a narrate block of ``line`` lasts at least: its speech and a pause."""
+        utterance = self.utter(line, spoken)
+        return utterance.seconds + PAUSE_SECONDS if utterance else 0.0
 
     def step(self, title: str) -> None:
         """Begin a step of the clip (a chapter a page can jump to) here, titled ``title``."""
@@ -103,17 +133,29 @@ class LectureScene(Scene):
             checkpoint("frames")
 
     @contextmanager
-    def narrate(self, line: str) -> Iterator[None]:
-        """Caption the animations played inside the block with one narration line.
+    def narrate(self, line: str, spoken: str | None = None) -> Iterator[None]:
+        """Caption the animations played inside the block with one narration line, and
+        speak it (``spoken`` overrides the reader's spoken form of ``line``).
 
         The first line after a ``step()`` mark is shown from the mark on, so that a step
-        opens with its line even when something is drawn before the block begins.
+        opens with its line even when something is drawn before the block begins. The
+        speech starts with the caption; when the block's animations end before the speech
+        and a pause, the last frame is held until then.
         """
         start = self.time
         said = self.cues[-1][1] if self.cues else 0.0
         if self.step_marks and said <= self.step_marks[-1][1]:
             start = self.step_marks[-1][1]
+        utterance = self.utter(line, spoken)
         yield
+        if utterance is not None:
+            remaining = start + utterance.seconds + PAUSE_SECONDS - self.time
+            if remaining > 0:
+                self.wait(remaining)
+            self.utterances.append({
+                "line": line, "spoken": utterance.text, "start": round(start, 3),
+                "end": round(start + utterance.seconds, 3), "audio": str(utterance.path),
+                "synthesized": utterance.synthesized})
         duration = self.time - start
         lines = textwrap.wrap(line, CAPTION_WIDTH)
         if len(lines) > 2 or duration < MIN_CUE_SECONDS:
@@ -149,11 +191,13 @@ class Sweep:
         return values[self.index()]
 
     def play_to_end(self, scene: LectureScene, lines: list[str], seconds: float) -> None:
-        """Advance to the last checkpoint, one caption per equal share of the sweep, then
-        freeze what the updaters drew."""
+        """Advance to the last checkpoint, one caption per equal share of the sweep (a
+        share lasts at least its line's speech and pause), then freeze what the updaters
+        drew."""
         end = self.count - 1
         for i, line in enumerate(lines, start=1):
+            share = max(seconds / len(lines), scene.speech_seconds(line))
             with scene.narrate(line):
                 scene.play(self.tracker.animate.set_value(end * i / len(lines)),
-                           run_time=seconds / len(lines), rate_func=linear)
+                           run_time=share, rate_func=linear)
         scene.freeze_movers()

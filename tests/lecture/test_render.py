@@ -62,7 +62,7 @@ def test_clip_decodes_at_480p15_and_matches_its_sidecar(lecture, scene_id):
         assert stream.guessed_rate == 15
     assert (sidecar["width"], sidecar["height"], sidecar["fps"]) == (854, 480, 15)
     assert abs(frames / 15 - sidecar["duration_s"]) <= 2 / 15
-    assert 20 <= sidecar["duration_s"] <= 60
+    assert 20 <= sidecar["duration_s"] <= 90  # spoken: each line lasts as long as it is said
 
 
 @pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
