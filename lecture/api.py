@@ -27,9 +27,13 @@ import numpy as np
 from lecture.catalog import SCENES, resolve_targets
 from lecture.jobs import Job, UsageError
 from lecture.params import ParamError
-from lecture.pipeline import Request, default_media, execute, plan
+from lecture.pipeline import Request, Result, default_media, execute, plan
+from lecture.preview import preview as run_preview
+from lecture.runner import log_file
+from lecture.preview import preview_file
 
-__all__ = ["BadInput", "Clip", "Parameter", "RenderFailed", "SceneInfo", "render", "scenes"]
+__all__ = ["BadInput", "Clip", "Parameter", "RenderFailed", "SceneInfo", "preview", "render",
+           "scenes"]
 
 INLINE_LIMIT = 25_000_000  # bytes of video shown inline in a notebook; larger ones are linked
 
@@ -127,19 +131,12 @@ def _array(value: Any) -> Any:
     return value
 
 
-def render(targets: str | list[str] | None = None, *, quality: str = "m",
-           params: Mapping[str, Mapping[str, Any]] | None = None,
-           sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
-           theme: str = "dark", force: bool = False, jobs: int | None = None,
-           media: str | Path | None = None, scheduler: str | None = None, **overrides: Any) -> list[Clip]:
-    """Render scenes (ids, a section, or the whole lecture for None) and return their clips.
-
-    ``render("cov_tanh", quality="l", transform="sigmoid(2*x)")`` sets parameters of a single
-    scene by keyword; ``params={"cov_tanh": {...}, "mc_concentration": {...}}`` sets them for
-    several; ``sweep={"cov_tanh": {"transform": ["tanh(x)", "sigmoid(2*x)"]}}`` renders one
-    variant per value. ``scheduler`` ("local:N" or "tcp://HOST:PORT") renders on Dask.
-    Cached clips are not rendered again (``force=True`` does). Raises :class:`BadInput`.
-    """
+def _request(targets: str | list[str] | None, quality: str,
+             params: Mapping[str, Mapping[str, Any]] | None,
+             sweep: Mapping[str, Mapping[str, list[Any]]] | None, fmt: str, theme: str,
+             force: bool, jobs: int | None, media: str | Path | None, scheduler: str | None,
+             overrides: dict[str, Any]) -> tuple[Request, list[Job]]:
+    """The request of a :func:`render` or :func:`preview` call, planned; raises BadInput."""
     names = [targets] if isinstance(targets, str) else list(targets or [])
     table = {scene: dict(values) for scene, values in (params or {}).items()}
     try:
@@ -155,12 +152,50 @@ def render(targets: str | list[str] | None = None, *, quality: str = "m",
                           Path(media).resolve() if media else default_media(),
                           scheduler if scheduler is not None
                           else os.environ.get("LECTURE_SCHEDULER", ""))
-        planned = plan(request)
+        return request, plan(request)
     except (UsageError, ParamError) as exc:
         raise BadInput(str(exc)) from None
-    result = execute(request, planned)
+
+
+def _check(result: Result, preview: bool = False) -> None:
+    """Raise RenderFailed naming the log of every job that did not finish."""
     if not result.ok:
         failed = [o for o in result.outcomes if o.status != "rendered"]
-        raise RenderFailed("; ".join(f"{o.job.scene.id} {o.status} (log: {o.job.log})"
-                                     for o in failed))
+        raise RenderFailed("; ".join(f"{o.job.scene.id} {o.status} "
+                                     f"(log: {log_file(o.job, preview)})" for o in failed))
+
+
+def render(targets: str | list[str] | None = None, *, quality: str = "m",
+           params: Mapping[str, Mapping[str, Any]] | None = None,
+           sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
+           theme: str = "dark", force: bool = False, jobs: int | None = None,
+           media: str | Path | None = None, scheduler: str | None = None, **overrides: Any) -> list[Clip]:
+    """Render scenes (ids, a section, or the whole lecture for None) and return their clips.
+
+    ``render("cov_tanh", quality="l", transform="sigmoid(2*x)")`` sets parameters of a single
+    scene by keyword; ``params={"cov_tanh": {...}, "mc_concentration": {...}}`` sets them for
+    several; ``sweep={"cov_tanh": {"transform": ["tanh(x)", "sigmoid(2*x)"]}}`` renders one
+    variant per value. ``scheduler`` ("local:N" or "tcp://HOST:PORT") renders on Dask.
+    Cached clips are not rendered again (``force=True`` does). Raises :class:`BadInput`.
+    """
+    request, planned = _request(targets, quality, params, sweep, fmt, theme, force, jobs, media,
+                                scheduler, overrides)
+    _check(execute(request, planned))
     return [Clip.from_job(job) for job in planned if job.scene.section != "cards"]
+
+
+def preview(targets: str | list[str] | None = None, *, quality: str = "l",
+            params: Mapping[str, Mapping[str, Any]] | None = None,
+            sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
+            theme: str = "dark", jobs: int | None = None, media: str | Path | None = None,
+            **overrides: Any) -> list[Path]:
+    """The preview contact sheet (the last frame of every step) of each scene ``render``
+    with the same arguments would render, in seconds: its paths, in the same order.
+
+    Quality "l" (854x480) unless asked; the same checks as :func:`render` (raises
+    :class:`BadInput`); no clip is rendered and nothing is cached.
+    """
+    request, planned = _request(targets, quality, params, sweep, fmt, theme, False, jobs, media,
+                                "", overrides)
+    _check(run_preview(request, planned), preview=True)
+    return [preview_file(job) for job in planned]

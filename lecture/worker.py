@@ -23,6 +23,7 @@ import platform
 import shutil
 import signal
 import sys
+import time
 import traceback
 from importlib.metadata import version
 from pathlib import Path
@@ -30,13 +31,15 @@ from typing import Any
 
 from lecture import faults
 
-__all__ = ["render_job"]
+__all__ = ["PROGRESS_NAME", "preview_job", "render_job"]
 
 QUALITY_NAMES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
                  "p": "production_quality", "k": "fourk_quality"}
 VERSIONED = ("manim", "numpy", "scipy", "torch", "av")
 CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
 EXIT_TERMINATED = 128 + signal.SIGTERM
+PROGRESS_NAME = "progress.json"  # in the work folder: {"frames": written so far}
+PROGRESS_SECONDS = 0.2  # how often it is rewritten, at most
 
 
 def seed_caches(media: Path, work: Path) -> None:
@@ -62,32 +65,105 @@ def harvest_caches(media: Path, work: Path) -> None:
                 os.replace(svg, media / name / svg.name)
 
 
-def render_job(job: dict[str, Any]) -> None:
-    """Render ``job['scene']`` with ``job['params']`` into ``<job['work']>/out/<stem>.*``."""
-    from manim import tempconfig
+def write_progress(work: Path, frames: int) -> None:
+    """``<work>/progress.json`` rewritten whole, for the parent to read without waiting."""
+    partial = work / f"{PROGRESS_NAME}.partial"
+    partial.write_text(json.dumps({"frames": frames}), encoding="utf-8")
+    os.replace(partial, work / PROGRESS_NAME)
 
-    from compute.results import keyframes
-    from lecture.captions import chapters_vtt, srt_to_vtt, transcript
+
+def count_frames(scene: Any, work: Path) -> None:
+    """Count the frames the scene's file writer is given, and report the count in
+    ``<work>/progress.json`` at most every PROGRESS_SECONDS (the parent draws the progress)."""
+    writer = scene.renderer.file_writer
+    write, state = writer.write_frame, {"frames": 0, "at": 0.0}
+
+    def counted(pixels: Any, *, repeat: int = 1) -> None:
+        write(pixels, repeat=repeat)
+        state["frames"] += repeat
+        if time.monotonic() - state["at"] >= PROGRESS_SECONDS:
+            state["at"] = time.monotonic()
+            write_progress(work, state["frames"])
+
+    writer.write_frame = counted
+
+
+def scene_setup(job: dict[str, Any]) -> tuple[Any, type, Any, dict[str, Any]]:
+    """The catalog entry, the scene class set up with the job's parameters, the resolved
+    parameters, and Manim's settings for the job (the worker's private folders)."""
     from lecture.catalog import entry
-    from lecture.mp4 import faststart
-    from lecture.storyboard import contact_sheet, scan
 
     scene_entry = entry(job["scene"])
     params = scene_entry.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
     configured = type(scene_class.__name__, (scene_class,),
                       {"params": params, "catalog_entry": scene_entry})
-    media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
-    out = work / "out"
-    out.mkdir()
-    seed_caches(media, work)
-    with tempconfig({
+    work = Path(job["work"])
+    (work / "out").mkdir()
+    seed_caches(Path(job["media_dir"]), work)
+    settings = {
         "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
         "media_dir": str(work / "manim"), "tex_dir": str(work / "Tex"),
-        "text_dir": str(work / "texts"), "output_file": stem,
+        "text_dir": str(work / "texts"), "output_file": job["stem"],
         "disable_caching": True, "progress_bar": job["progress_bar"], "verbosity": "WARNING",
-    }):
+    }
+    return scene_entry, configured, params, settings
+
+
+def preview_job(job: dict[str, Any]) -> None:
+    """Write ``<work>/out/<stem>.preview.png``: the last frame of every step, titled.
+
+    The scene runs with Manim skipping animations (each play jumps to its end state and
+    nothing is encoded); the frame is taken at each ``step()`` mark (the end of the step
+    before it) and at the end. A scene without step marks gets one panel, its last frame.
+    """
+    from manim import tempconfig
+
+    from lecture.storyboard import contact_sheet
+
+    _, configured, _, settings = scene_setup(job)
+    panels: list[Any] = []
+
+    def snapshot(scene: Any) -> Any:
+        from PIL import Image
+
+        scene.renderer.static_image = None  # draw everything, not moving parts over a cache
+        scene.renderer.update_frame(scene)
+        return Image.fromarray(scene.renderer.get_frame()).convert("RGB")
+
+    def step(scene: Any, title: str) -> None:
+        if scene.step_marks:
+            panels.append(snapshot(scene))
+        configured.step(scene, title)
+
+    previewed = type(configured.__name__, (configured,), {"step": step})
+    with tempconfig({**settings, "format": "none", "skip_animations": True,
+                     "progress_bar": "none"}):
+        scene = previewed()
+        scene.render()
+        panels.append(snapshot(scene))
+        titles = ([f"{i}. {s['title']}" for i, s in enumerate(scene.steps(scene.time), 1)]
+                  if scene.step_marks else [scene.entry.title])
+    harvest_caches(Path(job["media_dir"]), Path(job["work"]))
+    sheet = contact_sheet(list(zip(titles, panels)))
+    sheet.save(Path(job["work"]) / "out" / f"{job['stem']}.preview.png")
+
+
+def render_job(job: dict[str, Any]) -> None:
+    """Render ``job['scene']`` with ``job['params']`` into ``<job['work']>/out/<stem>.*``."""
+    from manim import tempconfig
+
+    from compute.results import keyframes
+    from lecture.captions import chapters_vtt, srt_to_vtt, transcript
+    from lecture.mp4 import faststart
+    from lecture.storyboard import contact_sheet, scan
+
+    scene_entry, configured, params, settings = scene_setup(job)
+    media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
+    out = work / "out"
+    with tempconfig(settings):
         scene = configured()
+        count_frames(scene, work)
         scene.render()
         writer = scene.renderer.file_writer
         video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
@@ -95,6 +171,7 @@ def render_job(job: dict[str, Any]) -> None:
     if video.suffix == ".mp4":
         faststart(video)  # index first: a browser can play it while it downloads
     clip = scan(video)
+    write_progress(work, clip.frames)
     clip.last.save(out / f"{stem}.png")
     contact_sheet(clip.picked).save(out / f"{stem}.storyboard.png")
     facts = {"duration_s": round(clip.duration, 3), "width": clip.width,
@@ -145,7 +222,7 @@ def main() -> int:
             import manim  # noqa: F401  (configures its logger, which we then redirect)
 
             logging.getLogger("manim").handlers = [logging.StreamHandler(log)]
-            render_job(job)
+            (preview_job if job.get("preview") else render_job)(job)
         except Exception:  # a bug, not bad input: the parent points at this log
             traceback.print_exc(file=log)
             return 1
