@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,26 +87,31 @@ def read_frames(progress_file: Path) -> int:
 
 class LiveDisplay:
     """The terminal display of a run, with ``rich``: one line per running scene (id, frames
-    done of its total, elapsed, time left) and an overall bar of clips done of all.
+    done of its estimated total, elapsed, time left) under an overall bar of clips done of
+    all (time left: at the rate so far, counting each running clip's share of its frames).
 
-    Use as a context manager around ``execute`` and pass :meth:`update` as ``on_progress``.
-    While it runs, lines printed to a terminal's stdout scroll above the live lines (rich
-    redirects them); printed to a pipe they go there untouched.
+    Use as a context manager around ``execute`` and pass :meth:`update` as ``on_progress``
+    (and :meth:`done` for each clip that needs no render). While it runs, lines printed to
+    a terminal's stdout scroll above the live lines (rich redirects them); printed to a
+    pipe they go there untouched.
     """
 
     def __init__(self, clips: int, stream: Any = None) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bars,
-                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bars
 
         self.console = Console(file=stream, stderr=stream is None)
-        self.bars = Bars(TextColumn("{task.description:<28}"), BarColumn(),
+        self.bars = Bars(TextColumn("{task.description:<30}"), BarColumn(bar_width=24),
                          MofNCompleteColumn(), TextColumn("{task.fields[unit]}"),
-                         TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+                         TimeElapsedColumn(), TextColumn("elapsed, {task.fields[left]} left"),
                          console=self.console, refresh_per_second=8,
                          redirect_stdout=sys.stdout.isatty(), redirect_stderr=False)
-        self.overall = self.bars.add_task("all clips", total=clips, unit="clips")
-        self.tasks: dict[Job, Any] = {}
+        self.overall = self.bars.add_task("all clips", total=clips, unit="clips",
+                                          left="-:--:--")
+        self.running: dict[Job, tuple[Any, Progress]] = {}  # task and last event
+        self.started = time.perf_counter()
+        self.finished = 0  # clips done, rendered or cached
 
     def __enter__(self) -> LiveDisplay:
         self.bars.start()
@@ -116,18 +122,39 @@ class LiveDisplay:
 
     def done(self) -> None:
         """A clip that needed no render (cached) counts as done."""
-        self.bars.advance(self.overall)
+        self.finished += 1
+        self._overall()
 
     def update(self, event: Progress) -> None:
         if event.event == "started":
-            self.tasks[event.job] = self.bars.add_task(  # the stem without its number
-                event.job.stem.split("_", 1)[1], total=event.total, unit="frames")
-        task = self.tasks.get(event.job)
-        if task is None:
+            task = self.bars.add_task(event.job.stem.split("_", 1)[1],  # without its number
+                                      total=event.total, unit="frames", left="-:--:--")
+            self.running[event.job] = (task, event)
+        if event.job not in self.running:
             return
+        task = self.running[event.job][0]
         if event.event == "finished":
             self.bars.remove_task(task)
-            del self.tasks[event.job]
-            self.bars.advance(self.overall)
+            del self.running[event.job]
+            self.finished += 1
         else:
-            self.bars.update(task, completed=event.frames, total=event.total)
+            self.running[event.job] = (task, event)
+            self.bars.update(task, completed=event.frames, total=event.total,
+                             left=clock(event.eta))
+        self._overall()
+
+    def _overall(self) -> None:
+        shares = self.finished + sum(e.frames / e.total for _, e in self.running.values()
+                                     if e.total)
+        total = self.bars.tasks[self.overall].total or 1
+        left = ((time.perf_counter() - self.started) * (total - shares) / shares
+                if shares > 0 else None)
+        self.bars.update(self.overall, completed=self.finished, left=clock(left))
+
+
+def clock(seconds: float | None) -> str:
+    """0:01:05, as rich writes times; -:--:-- when not known yet."""
+    if seconds is None:
+        return "-:--:--"
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"

@@ -137,9 +137,8 @@ def preview_job(job: dict[str, Any]) -> None:
         configured.step(scene, title)
 
     previewed = type(configured.__name__, (configured,), {"step": step})
-    with tempconfig({**settings, "format": "none", "skip_animations": True,
-                     "progress_bar": "none"}):
-        scene = previewed()
+    with tempconfig({**settings, "format": "none", "progress_bar": "none"}):
+        scene = previewed(skip_animations=True)
         scene.render()
         panels.append(snapshot(scene))
         titles = ([f"{i}. {s['title']}" for i, s in enumerate(scene.steps(scene.time), 1)]
