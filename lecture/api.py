@@ -28,9 +28,9 @@ from lecture.catalog import SCENES, resolve_targets
 from lecture.jobs import Job, UsageError
 from lecture.params import ParamError
 from lecture.pipeline import Request, Result, default_media, execute, plan
-from lecture.preview import preview as run_preview
+from lecture.previews import preview as run_preview
 from lecture.runner import log_file
-from lecture.preview import preview_file
+from lecture.previews import preview_file
 
 __all__ = ["BadInput", "Clip", "Parameter", "RenderFailed", "SceneInfo", "preview", "render",
            "scenes"]

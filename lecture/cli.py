@@ -22,7 +22,7 @@ from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
 from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, UsageError
 from lecture.params import ParamError, show
 from lecture.pipeline import Request, Result, default_media, execute, plan
-from lecture.preview import preview, preview_file
+from lecture.previews import preview, preview_file
 from lecture.progress import LiveDisplay
 from lecture.runner import describe_stop, log_file
 

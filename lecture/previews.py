@@ -10,16 +10,19 @@ goes, is moved in whole like every other output.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from lecture.jobs import Job
 from lecture.pipeline import Request, Result, plan
-from lecture.progress import ProgressCallback
+from lecture.progress import ProgressCallback, fps
 from lecture.runner import Outcome, render_locally
 from lecture.staging import clean_stale
 
-__all__ = ["preview", "preview_file"]
+__all__ = ["preview", "preview_file", "step_end_differences"]
+
+LABEL_FRACTION = 8  # the bottom 1/8 of a panel holds its label: not compared
 
 
 def preview_file(job: Job) -> Path:
@@ -43,3 +46,27 @@ def preview(request: Request, jobs: list[Job] | None = None,
     outcomes, signum = render_locally(jobs, request.workers, on_finish, on_progress,
                                       preview=True)
     return Result(jobs, outcomes, signum)
+
+
+def step_end_differences(job: Job) -> list[float]:
+    """How far the job's preview is from its rendered clip: for each step, the mean
+    absolute difference (0-255, over RGB) between the step's panel and the clip's last
+    frame of that step (shown half a frame before the step's end), the label strip at the
+    bottom of each panel left out. Both files must exist (render, then preview)."""
+    import numpy as np
+    from PIL import Image
+
+    from lecture.storyboard import COLUMNS, scan
+
+    steps = json.loads(job.sidecar.read_text(encoding="utf-8"))["steps"]
+    clip = scan(job.clip, [max(0.0, s["end"] - 0.5 / fps(job.quality)) for s in steps])
+    sheet = np.asarray(Image.open(preview_file(job)).convert("RGB"), dtype=float)
+    height, width = clip.height, clip.width
+    kept = height - height // LABEL_FRACTION
+    differences = []
+    for i, (_, frame) in enumerate(clip.picked):
+        x, y = (i % COLUMNS) * width, (i // COLUMNS) * height
+        panel = sheet[y:y + kept, x:x + width]
+        shown = np.asarray(frame.convert("RGB"), dtype=float)[:kept]
+        differences.append(float(np.abs(panel - shown).mean()))
+    return differences

@@ -77,7 +77,8 @@ def contact_sheet(picked: list[tuple[float | str, Image.Image]], columns: int = 
         sheet.paste(frame.convert("RGB"), (x, y))
         label = t if isinstance(t, str) else f"{t:.1f} s"
         left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
-        box = (x, y + height - (bottom - top) - 12, x + right - left + 12, y + height)
+        box = (x, y + height - (bottom - top) - 12, x + right - left + 12,
+               y + height - 1)  # inclusive: the last row of this panel, not the next
         draw.rectangle(box, fill=(40, 40, 40))
         draw.text((box[0] + 6, box[1] + 6 - top), label, fill="white", font=font)
     return sheet
