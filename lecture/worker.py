@@ -114,10 +114,12 @@ def preview_job(job: dict[str, Any]) -> None:
     """Write ``<work>/out/<stem>.preview.png``: the last frame of every step, titled.
 
     The scene runs with Manim skipping animations (each play jumps to its end state and
-    nothing is encoded); the frame is taken at each ``step()`` mark (the end of the step
-    before it) and at the end. A scene without step marks gets one panel, its last frame.
+    nothing is encoded); the frame is drawn only at each ``step()`` mark (the end of the
+    step before it) and at the end: Manim would otherwise still draw the still parts of
+    the picture at every play. A scene without step marks gets one panel, its last frame.
     """
     from manim import tempconfig
+    from PIL import Image
 
     from lecture.storyboard import contact_sheet
 
@@ -125,10 +127,8 @@ def preview_job(job: dict[str, Any]) -> None:
     panels: list[Any] = []
 
     def snapshot(scene: Any) -> Any:
-        from PIL import Image
-
-        scene.renderer.static_image = None  # draw everything, not moving parts over a cache
-        scene.renderer.update_frame(scene)
+        scene.renderer.static_image = None
+        type(scene.renderer).update_frame(scene.renderer, scene)  # the one real drawing
         return Image.fromarray(scene.renderer.get_frame()).convert("RGB")
 
     def step(scene: Any, title: str) -> None:
@@ -139,6 +139,7 @@ def preview_job(job: dict[str, Any]) -> None:
     previewed = type(configured.__name__, (configured,), {"step": step})
     with tempconfig({**settings, "format": "none", "progress_bar": "none"}):
         scene = previewed(skip_animations=True)
+        scene.renderer.update_frame = lambda *args, **kwargs: None  # skipped plays draw nothing
         scene.render()
         panels.append(snapshot(scene))
         titles = ([f"{i}. {s['title']}" for i, s in enumerate(scene.steps(scene.time), 1)]
