@@ -37,7 +37,8 @@ class Progress:
     were written since the last event), or "finished" (``outcome`` says how it ended).
     ``frames`` counts the clip's frames written so far; ``total`` is the estimated frame
     count of the whole clip (never below ``frames``; exact once "finished" with status
-    "rendered"); ``elapsed`` is seconds since the job started.
+    "rendered"); ``elapsed`` is seconds since the job started, ``warmup`` the part of them
+    before the first frames were reported (imports, numbers, LaTeX: not a frame rate).
     """
 
     job: Job
@@ -46,6 +47,7 @@ class Progress:
     total: int = 0
     elapsed: float = 0.0
     outcome: Outcome | None = None
+    warmup: float = 0.0
 
     @property
     def eta(self) -> float | None:
@@ -54,7 +56,7 @@ class Progress:
             return 0.0
         if self.frames <= 0:
             return None
-        return self.elapsed * max(self.total - self.frames, 0) / self.frames
+        return (self.elapsed - self.warmup) * max(self.total - self.frames, 0) / self.frames
 
 
 ProgressCallback = Callable[[Progress], None]

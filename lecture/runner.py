@@ -53,16 +53,19 @@ class _Running:
     start: float
     total: int = 0  # estimated frames of the clip
     frames: int = 0  # frames reported so far
+    warmup: float = 0.0  # seconds until the first frames were reported
 
     def progress(self, event: str, outcome: Outcome | None = None) -> Progress:
         """The event, with the frames the worker last reported (the estimate raised to
         them; on a finished render, its exact count)."""
+        elapsed = time.perf_counter() - self.start
         self.frames = read_frames(self.work.path / PROGRESS_NAME) or self.frames
+        if self.frames and not self.warmup:
+            self.warmup = elapsed
         if outcome is not None and outcome.status == "rendered":
             self.total = self.frames
         self.total = max(self.total, self.frames)
-        return Progress(self.job, event, self.frames, self.total,
-                        time.perf_counter() - self.start, outcome)
+        return Progress(self.job, event, self.frames, self.total, elapsed, outcome, self.warmup)
 
 
 class StopFlag:

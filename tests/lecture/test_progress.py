@@ -19,7 +19,7 @@ import pexpect
 import pytest
 
 from lecture.pipeline import Request, execute, plan
-from lecture.progress import Progress, fps
+from lecture.progress import ESTIMATED_SECONDS, Progress, estimated_frames, fps
 from tests.lecture.rendering import ROOT, plan_low, render
 
 SCENE = "la_svd_ellipse"
@@ -109,3 +109,11 @@ def test_execute_passes_every_event_of_a_render(piped):
     assert events[-1].frames == events[-1].total == clip_frames(media)
     elapsed = [e.elapsed for e in events]
     assert elapsed == sorted(elapsed) and events[-1].eta == 0.0
+
+
+def test_time_left_is_the_rate_after_warmup_and_the_first_estimate_a_typical_clip(tmp_path):
+    job, = plan_low(SCENE, {}, tmp_path)
+    assert estimated_frames(job) == ESTIMATED_SECONDS * 15  # nothing rendered at -q l yet
+    # 50 of 200 frames in the 10 s after a 2 s warm-up: 150 more at 5 frames a second
+    assert Progress(job, "frames", 50, 200, 12.0, None, 2.0).eta == pytest.approx(30.0)
+    assert Progress(job, "started", 0, 200, 1.0).eta is None
