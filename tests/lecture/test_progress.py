@@ -117,3 +117,13 @@ def test_time_left_is_the_rate_after_warmup_and_the_first_estimate_a_typical_cli
     # 50 of 200 frames in the 10 s after a 2 s warm-up: 150 more at 5 frames a second
     assert Progress(job, "frames", 50, 200, 12.0, None, 2.0).eta == pytest.approx(30.0)
     assert Progress(job, "started", 0, 200, 1.0).eta is None
+
+
+def test_the_dask_path_reports_started_and_finished(piped):
+    media, _ = piped
+    request = Request((SCENE,), quality="l", force=True, media=media, scheduler="local:1")
+    events: list[Progress] = []
+    assert execute(request, plan(request), on_progress=events.append).ok
+    assert [e.event for e in events] == ["started", "finished"]
+    assert events[0].total == events[-1].frames == events[-1].total == clip_frames(media)
+    assert events[-1].outcome.status == "rendered"
