@@ -258,14 +258,14 @@ def main(argv: list[str] | None = None) -> int:
 def _execute(request: Request, jobs: list) -> Result:
     """Render, with a live display of every running scene when stderr is a terminal, and
     the plain lines (one per clip) otherwise."""
-    def cached(job) -> None:
-        print(f"cached    {job.clip}")
-
     if not sys.stderr.isatty():
-        return execute(request, jobs, cached, _report)
+        return execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
     with LiveDisplay(len(jobs)) as live:  # the lines printed scroll above the live ones
-        return execute(request, jobs, lambda job: (cached(job), live.done()), _report,
-                       live.update)
+        def cached(job) -> None:
+            print(f"cached    {job.clip}")
+            live.done()
+
+        return execute(request, jobs, cached, _report, live.update)
 
 
 def _preview(request: Request, jobs: list) -> int:

@@ -28,8 +28,7 @@ from lecture.worker import PROGRESS_NAME
 
 __all__ = [
     "Outcome", "StopFlag", "describe_stop", "job_payload", "log_file", "render_locally",
-    "worker_command",
-    "worker_env",
+    "worker_command", "worker_env",
 ]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
