@@ -5,9 +5,13 @@ so that Manim's global configuration never leaks between scenes rendered in para
 The finished files (clip, poster, captions, sidecar last) are written to
 ``<work>/out/``; the parent process moves them into ``media/lecture/`` in one transaction
 (:mod:`lecture.staging`), so a render that fails or is stopped changes nothing there.
+A job with ``"preview": true`` writes only the step-end contact sheet (:func:`preview_job`).
+While it renders, the worker keeps ``<work>/progress.json`` up to date with the frames
+written so far, for the parent's progress display.
 
 Everything the render prints (Manim's warnings, a traceback) goes to the job's log file;
-Manim's progress bar stays on the terminal when there is one. Exit status: 0 done, 1 a
+Manim's progress bar stays on the terminal when the job asks for it (``progress_bar``
+"display": a terminal and no display of the parent's own). Exit status: 0 done, 1 a
 failure (the log says why), 143 stopped by SIGTERM. The worker ignores Ctrl-C (the parent
 decides) and receives SIGTERM when its parent dies.
 """
