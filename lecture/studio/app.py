@@ -2,7 +2,7 @@
 
 Every value is checked by :func:`lecture.pipeline.plan`, the planning of ``./render.sh``
 and ``lecture.render``; the page shows its one-line message beside the field it names.
-Previews go through :func:`lecture.preview.preview`, renders through
+Previews go through :func:`lecture.previews.preview`, renders through
 :func:`lecture.pipeline.execute` on one background thread, so renders run one after
 another (they share the machine's cores and rewrite one gallery): a second render of a
 scene that is queued or rendering is refused with a message (409), another scene's waits
@@ -34,7 +34,7 @@ from lecture.catalog import SCENES, SECTIONS, nearest_ids
 from lecture.jobs import Job, UsageError
 from lecture.params import ParamError, show
 from lecture.pipeline import Request, Result, execute, plan
-from lecture.preview import preview, preview_file
+from lecture.previews import preview, preview_file
 from lecture.progress import Progress
 from lecture.studio.forms import command, overrides, scene_form, toml_table
 

@@ -129,19 +129,23 @@ def overrides(scene: SceneEntry, cells: dict[str, Any]) -> dict[str, Any]:
 
     A ParamError names the field when its inputs are malformed or oversized.
     """
-    specs = {f["name"]: f["spec"] for f in scene_form(scene)}
-    defaults = scene.params().as_dict()
+    fields = {f.name: f for f in scene.params.fields()}
     values = {}
     for name, typed in cells.items():
-        if name not in specs:
-            raise ParamError(name, typed, "unknown parameter; known: " + ", ".join(specs),
+        if name not in fields:
+            raise ParamError(name, typed, "unknown parameter; known: " + ", ".join(fields),
                              scene.id)
+        kind = fields[name].metadata["kind"]
         try:
-            value = parse_value(field_text(specs[name], typed))
+            value = parse_value(field_text(widget(kind), typed))
         except ValueError as exc:
             raise ParamError(name, typed, str(exc), scene.id) from None
-        if value != defaults[name]:
-            values[name] = value
+        try:
+            if kind.coerce(value) == fields[name].default:
+                continue  # "none", 2 for 2.0: the default, left off the command line
+        except ValueError:
+            pass  # refused later by the planning, with its message
+        values[name] = value
     return values
 
 

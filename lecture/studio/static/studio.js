@@ -18,7 +18,12 @@ async function api(path, body) {
   const options = body === undefined ? {} : {method: 'POST', body: JSON.stringify(body),
                                              headers: {'content-type': 'application/json'}};
   const response = await fetch(path, options);
-  return [response.status, await response.json()];
+  const text = await response.text();
+  try {
+    return [response.status, JSON.parse(text)];
+  } catch {  // not the app's JSON: a server error, a refusal in plain text
+    return [response.status, {error: {field: null, message: `${response.status}: ${text}`}}];
+  }
 }
 
 // One builder per widget kind: each returns {node, read} where read() gives the texts typed,
@@ -121,21 +126,24 @@ function showError(error) {
 }
 
 function changed() {
-  $('#preview-button').disabled = $('#render-button').disabled = true;
   clearTimeout(timer);
   timer = setTimeout(check, 250);
 }
 
+// Check the form now; true when it passed (a click on Preview or Render checks first, so a
+// change still waiting for its check is never sent unchecked).
 async function check() {
+  clearTimeout(timer);
   const mine = ++checking;
   const [, answer] = await api('/api/check', form());
-  if (mine !== checking) return;  // a later change is being checked
+  if (mine !== checking) return false;  // a later change is being checked
   showError(answer.error);
   if (answer.command !== undefined) {
     $('#command').textContent = answer.command;
     $('#toml').textContent = answer.toml;
   }
   document.body.dataset.checked = String(mine);
+  return !answer.error;
 }
 
 function pick(id) {
@@ -161,11 +169,14 @@ function pick(id) {
 }
 
 async function preview() {
+  if (!await check()) return;
   $('#preview-button').disabled = true;
+  document.body.dataset.preview = 'drawing';
   $('#general').textContent = 'drawing the preview…';
   const [, answer] = await api('/api/preview', form());
   $('#general').textContent = '';
   $('#preview-button').disabled = false;
+  document.body.dataset.preview = answer.error ? 'failed' : 'done';
   if (answer.error) return showError(answer.error);
   const stamp = Date.now();
   $('#sheets').replaceChildren(...answer.sheets.map((src) =>
@@ -173,6 +184,7 @@ async function preview() {
 }
 
 async function render() {
+  if (!await check()) return;
   const [status, answer] = await api('/api/render', form());
   if (answer.error) {
     if (status === 409) { $('#general').textContent = answer.error.message; return; }
@@ -224,7 +236,6 @@ async function start() {
     if (link) pick(link.dataset.scene);
   });
   $('#form').addEventListener('input', changed);
-  $('#form').addEventListener('change', changed);
   $('#quality').addEventListener('change', changed);
   $('#preview-button').onclick = preview;
   $('#render-button').onclick = render;
