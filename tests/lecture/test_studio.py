@@ -170,8 +170,14 @@ def test_files_come_only_from_inside_the_media_folder(studio, tmp_path):
         assert status in (403, 404) and b"outside" not in body and b"root:" not in body, path
 
 
+def started(media: Path) -> set[Path]:
+    """The logs and work folders of every render or preview begun in ``media``."""
+    return {*media.glob("logs/*/*"), *media.glob(".work/*")}
+
+
 def test_path_like_oversized_and_bad_values_are_refused_and_nothing_renders(studio, capsys):
     url, media = studio
+    before = started(media)
     path_like = {"scene": "cov_tanh", "quality": "l", "values": {"transform": "../../etc/passwd"}}
     status, body = call(url, "/api/render", path_like)
     expected = refusal(capsys, "cov_tanh", "cov_tanh.transform=../../etc/passwd")
@@ -188,7 +194,7 @@ def test_path_like_oversized_and_bad_values_are_refused_and_nothing_renders(stud
     status, _ = call(url, "/api/render", b"scene=cov_tanh", {"Content-Type": "text/plain"})
     assert status == 415
     assert call(url, "/api/render/cov_tanh")[0] == 404  # no render was started
-    assert not (media / "logs").exists() and not any((media / ".work").glob("*"))
+    assert started(media) == before
 
 
 RECORD_PROGRESS = """() => {
@@ -219,7 +225,7 @@ def test_the_page_checks_previews_and_renders_as_the_command_line_does(studio, c
     expected_error = refusal(capsys, "cov_tanh", f"cov_tanh.transform={NON_MONOTONE}")
     job, = plan_jobs(["cov_tanh"], {"cov_tanh": {"transform": MONOTONE}}, "l", "mp4", media)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    errors = []
+    errors, before = [], started(media)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium") or "/usr/bin/chromium",
@@ -239,7 +245,7 @@ def test_the_page_checks_previews_and_renders_as_the_command_line_does(studio, c
         expect(page.locator("#render-button")).to_be_disabled()
         expect(page.locator("#command")).to_contain_text(NON_MONOTONE)
         page.screenshot(path=str(ARTIFACTS / "studio-error.png"), full_page=True)
-        assert call(url, "/api/render/cov_tanh")[0] == 404  # nothing started
+        assert call(url, "/api/render/cov_tanh")[0] == 404 and started(media) == before
 
         field.locator("input").fill(MONOTONE)
         expect(field.locator(".error")).to_have_text("", timeout=30_000)
