@@ -114,6 +114,25 @@ def scene_setup(job: dict[str, Any]) -> tuple[Any, type, Any, dict[str, Any]]:
     return scene_entry, configured, params, settings
 
 
+def begin_whole(scene: Any) -> None:
+    """Scene.begin_animations for a preview: an animation that brings its mobject in
+    (Write, Create, FadeIn...) and ends on it unchanged is not begun at all, because
+    beginning it copies the mobject (Tex is slow to copy) only to interpolate back to it;
+    every other animation begins as usual. Nothing is drawn while skipping, so nothing is
+    sorted into moving and still mobjects."""
+    from manim import AnimationGroup
+
+    for animation in scene.animations:
+        animation._setup_scene(scene)  # an introducer's mobject joins the scene here
+        if (animation.is_introducer() and not isinstance(animation, AnimationGroup)
+                and animation.rate_func(1.0) == 1.0):
+            for name in ("interpolate", "update_mobjects", "finish"):
+                setattr(animation, name, lambda *args: None)
+        else:
+            animation.begin()
+    scene.moving_mobjects, scene.static_mobjects = [], []
+
+
 def preview_job(job: dict[str, Any]) -> None:
     """Write ``<work>/out/<stem>.preview.png``: the last frame of every step, titled.
 
@@ -140,7 +159,8 @@ def preview_job(job: dict[str, Any]) -> None:
             panels.append(snapshot(scene))
         configured.step(scene, title)
 
-    previewed = type(configured.__name__, (configured,), {"step": step})
+    previewed = type(configured.__name__, (configured,),
+                     {"step": step, "begin_animations": begin_whole})
     with tempconfig({**settings, "format": "none", "progress_bar": "none"}):
         scene = previewed(skip_animations=True)
         scene.renderer.update_frame = lambda *args, **kwargs: None  # skipped plays draw nothing
