@@ -23,7 +23,7 @@ from lecture.previews import preview_file, step_end_differences
 from tests.lecture.rendering import plan_low, render
 
 CHECKED = ("cov_tanh", "la_svd_ellipse", "marg_conditionals")
-TOLERANCE = 2.0  # mean absolute difference, 0-255: H.264 at -q l differs by about 0.5
+TOLERANCE = 3.0  # mean absolute difference, 0-255: H.264 at -q l, 0.1-1.7 (dense colour lines)
 COLUMNS = 3
 
 
