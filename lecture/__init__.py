@@ -1,8 +1,8 @@
-"""The lecture generator. From Python: ``from lecture import render, scenes`` (lecture.api)."""
+"""The lecture generator. From Python: ``from lecture import render, preview, scenes`` (lecture.api)."""
 
 from __future__ import annotations
 
-__all__ = ["BadInput", "Clip", "render", "scenes"]
+__all__ = ["BadInput", "Clip", "preview", "render", "scenes"]
 
 
 def __getattr__(name: str):

@@ -27,9 +27,13 @@ import numpy as np
 from lecture.catalog import SCENES, resolve_targets
 from lecture.jobs import Job, UsageError, check_sweeps
 from lecture.params import ParamError, from_numpy, show
-from lecture.pipeline import Request, default_media, execute, plan
+from lecture.pipeline import Request, Result, default_media, execute, plan
+from lecture.previews import preview as run_preview
+from lecture.previews import preview_file
+from lecture.runner import log_file
 
-__all__ = ["BadInput", "Clip", "Parameter", "RenderFailed", "SceneInfo", "render", "scenes"]
+__all__ = ["BadInput", "Clip", "Parameter", "RenderFailed", "SceneInfo", "preview", "render",
+           "scenes"]
 
 INLINE_LIMIT = 25_000_000  # bytes of video shown inline in a notebook; larger ones are linked
 
@@ -169,6 +173,41 @@ def _plain(value: Any) -> Any:
     return from_numpy(value)
 
 
+def _request(targets: str | list[str] | None, quality: str,
+             params: Mapping[str, Mapping[str, Any]] | None,
+             sweep: Mapping[str, Mapping[str, list[Any]]] | None, fmt: str, theme: str,
+             voice: str, force: bool, jobs: int | None, media: str | Path | None,
+             scheduler: str | None, slides: bool, overrides: dict[str, Any]
+             ) -> tuple[Request, list[Job]]:
+    """The request of a :func:`render` or :func:`preview` call, planned; raises BadInput."""
+    try:
+        names, table, sweeps = _checked(targets, params, sweep, jobs, media, scheduler, force)
+        if overrides:
+            chosen = resolve_targets(names) if names else []
+            if len(chosen) != 1:
+                raise UsageError(f"{', '.join(overrides)}: parameters given by keyword need "
+                                 f"exactly one target scene (got {len(chosen)}); use params="
+                                 "{scene: {...}} for several")
+            table.setdefault(chosen[0].id, {}).update(overrides)
+        request = Request(tuple(names), table, sweeps, quality, fmt, theme, bool(force),
+                          int(jobs) if jobs is not None else os.cpu_count() or 1,
+                          Path(media).resolve() if media else default_media(),
+                          scheduler if scheduler is not None
+                          else os.environ.get("LECTURE_SCHEDULER", ""),
+                          slides=slides, voice=voice)
+        return request, plan(request)
+    except (UsageError, ParamError) as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _check(result: Result, preview: bool = False) -> None:
+    """Raise RenderFailed naming the log of every job that did not finish."""
+    if not result.ok:
+        failed = [o for o in result.outcomes if o.status != "rendered"]
+        raise RenderFailed("; ".join(f"{o.job.scene.id} {o.status} "
+                                     f"(log: {log_file(o.job, preview)})" for o in failed))
+
+
 def render(targets: str | list[str] | None = None, *, quality: str = "m",
            params: Mapping[str, Mapping[str, Any]] | None = None,
            sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
@@ -185,27 +224,24 @@ def render(targets: str | list[str] | None = None, *, quality: str = "m",
     writes the decks (``<quality>/slides/``) as ``--slides`` does.
     Cached clips are not rendered again (``force=True`` does). Raises :class:`BadInput`.
     """
-    try:
-        names, table, sweeps = _checked(targets, params, sweep, jobs, media, scheduler, force)
-        if overrides:
-            chosen = resolve_targets(names) if names else []
-            if len(chosen) != 1:
-                raise UsageError(f"{', '.join(overrides)}: parameters given by keyword need "
-                                 f"exactly one target scene (got {len(chosen)}); use params="
-                                 "{scene: {...}} for several")
-            table.setdefault(chosen[0].id, {}).update(overrides)
-        request = Request(tuple(names), table, sweeps, quality, fmt, theme, bool(force),
-                          int(jobs) if jobs is not None else os.cpu_count() or 1,
-                          Path(media).resolve() if media else default_media(),
-                          scheduler if scheduler is not None
-                          else os.environ.get("LECTURE_SCHEDULER", ""),
-                          slides=slides, voice=voice)
-        planned = plan(request)
-    except (UsageError, ParamError) as exc:
-        raise BadInput(str(exc)) from None
-    result = execute(request, planned)
-    if not result.ok:
-        failed = [o for o in result.outcomes if o.status != "rendered"]
-        raise RenderFailed("; ".join(f"{o.job.scene.id} {o.status} (log: {o.job.log})"
-                                     for o in failed))
+    request, planned = _request(targets, quality, params, sweep, fmt, theme, voice, force, jobs,
+                                media, scheduler, slides, overrides)
+    _check(execute(request, planned))
     return [Clip.from_job(job) for job in planned if job.scene.section != "cards"]
+
+
+def preview(targets: str | list[str] | None = None, *, quality: str = "l",
+            params: Mapping[str, Mapping[str, Any]] | None = None,
+            sweep: Mapping[str, Mapping[str, list[Any]]] | None = None, fmt: str = "mp4",
+            theme: str = "dark", jobs: int | None = None, media: str | Path | None = None,
+            **overrides: Any) -> list[Path]:
+    """The preview contact sheet (the last frame of every step) of each scene ``render``
+    with the same arguments would render, in seconds: its paths, in the same order.
+
+    Quality "l" (854x480) unless asked; the same checks as :func:`render` (raises
+    :class:`BadInput`); no clip is rendered and nothing is cached.
+    """
+    request, planned = _request(targets, quality, params, sweep, fmt, theme, "joe", False, jobs,
+                                media, "", False, overrides)
+    _check(run_preview(request, planned), preview=True)
+    return [preview_file(job) for job in planned]

@@ -21,8 +21,12 @@ from lecture.assemble import Assembly
 from lecture.catalog import CARDS, SCENES, SECTIONS, nearest_ids
 from lecture.jobs import FORMATS, QUALITY_DIRS, THEMES, VOICES, UsageError, check_sweeps
 from lecture.params import ParamError, escape, show
-from lecture.pipeline import Request, default_media, execute, plan
-from lecture.runner import Interrupted, describe_planning_stop, describe_stop, raising_on_signals
+from lecture.pipeline import Request, Result, default_media, execute, plan
+from lecture.previews import preview, preview_file
+from lecture.progress import LiveDisplay
+from lecture.runner import (
+    Interrupted, describe_planning_stop, describe_stop, log_file, raising_on_signals,
+)
 
 __all__ = ["collect_overrides", "list_catalog", "main", "parse_value", "split_values"]
 
@@ -56,9 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "for Machine Learning' as captioned Manim clips.")
     parser.add_argument("targets", nargs="*", metavar="TARGET",
                         help="scene or section ids (default: the whole lecture)")
-    parser.add_argument("-q", dest="quality", choices=QUALITY_DIRS, default="m",
-                        help="l=854x480 15fps, m=1280x720 30fps (default), h=1920x1080 60fps, "
-                             "p=2560x1440 60fps, k=3840x2160 60fps")
+    parser.add_argument("-q", dest="quality", choices=QUALITY_DIRS, default=None,
+                        help="l=854x480 15fps, m=1280x720 30fps (default; l with --preview), "
+                             "h=1920x1080 60fps, p=2560x1440 60fps, k=3840x2160 60fps")
     parser.add_argument("--set", dest="sets", action="append", default=[],
                         metavar="SCENE.PARAM=VALUE",
                         help="override one parameter; VALUE is TOML: 3, 0.5, '[2, 1]', "
@@ -86,11 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
                              "handout and manim-slides' presentation file, one deck per section "
                              "or scene named (none: per section and the whole lecture) in "
                              "media/lecture/<quality>/slides/")
+    parser.add_argument("--preview", action="store_true",
+                        help="no clip: the last frame of every step as one contact sheet, "
+                             "NN_<scene>[--hash].preview.png, in seconds")
     parser.add_argument("--scheduler", default=os.environ.get("LECTURE_SCHEDULER", ""),
                         metavar="ADDRESS",
                         help="render on a Dask cluster: tcp://HOST:8786, or local:N for a "
                              "local cluster of N workers (default: $LECTURE_SCHEDULER, else "
                              "local processes)")
+    parser.add_argument("--studio", action="store_true",
+                        help="a local web page (127.0.0.1 only) to set a scene's parameters on "
+                             "a form, preview and render it; Ctrl-C stops it")
     return parser
 
 
@@ -239,10 +249,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.list:
             print(list_catalog())
             return 0
+        if args.studio:
+            from lecture.studio import serve
+
+            return serve(default_media())
         if not 1 <= args.jobs <= 64:
             raise UsageError(f"-j {args.jobs}: must be an integer from 1 to 64")
         overrides, sweeps = collect_overrides(args.sets, args.params, args.targets, args.sweeps)
-        request = Request(tuple(args.targets), overrides, sweeps, args.quality, args.format,
+        quality = args.quality or ("l" if args.preview else "m")
+        request = Request(tuple(args.targets), overrides, sweeps, quality, args.format,
                           args.theme or file_theme(args.params), args.force, args.jobs,
                           default_media(), args.scheduler, slides=args.slides,
                           voice=args.voice or file_setting(args.params, "voice", tuple(VOICES)))
@@ -255,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         print(describe_planning_stop(stop.signum), file=sys.stderr)
         return 128 + stop.signum
     try:
-        result = execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
+        if args.preview:
+            return _preview(request, jobs)
+        result = _execute(request, jobs)
     except OSError as exc:  # the environment: a folder that cannot be written, a full disk
         where = f": {exc.filename}" if exc.filename else ""
         reason = str(exc.strerror or exc)
@@ -274,6 +291,37 @@ def main(argv: list[str] | None = None) -> int:
         _report_assembly(result.assembly)
         print(f"gallery   {result.gallery}")
     return 0
+
+
+def _execute(request: Request, jobs: list) -> Result:
+    """Render, with a live display of every running scene when stderr is a terminal, and
+    the plain lines (one per clip) otherwise."""
+    if not sys.stderr.isatty():
+        return execute(request, jobs, lambda job: print(f"cached    {job.clip}"), _report)
+    with LiveDisplay(len(jobs)) as live:  # the lines printed scroll above the live ones
+        def cached(job) -> None:
+            print(f"cached    {job.clip}")
+            live.done()
+
+        return execute(request, jobs, cached, _report, live.update)
+
+
+def _preview(request: Request, jobs: list) -> int:
+    """Write the previews: a line per sheet; exit status as a render's."""
+    def report(outcome) -> None:
+        job = outcome.job
+        if outcome.status == "rendered":
+            print(f"preview   {job.scene.id} in {outcome.seconds:.1f} s -> {preview_file(job)}",
+                  flush=True)
+        else:
+            print(f"FAILED    {job.scene.id} (exit {outcome.exit_code}): see "
+                  f"{log_file(job, preview=True)}", flush=True)
+
+    result = preview(request, jobs, report)
+    if result.signum:
+        print(describe_stop(result.outcomes, result.signum), file=sys.stderr)
+        return 128 + result.signum
+    return 0 if result.ok else 1
 
 
 def _report_assembly(assembly: Assembly) -> None:

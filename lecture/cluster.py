@@ -27,6 +27,7 @@ from typing import Any
 
 from lecture.jobs import ROOT, Job, UsageError
 from lecture.params import show
+from lecture.progress import Progress, ProgressCallback, estimated_frames
 from lecture.runner import Outcome, StopFlag, job_payload, worker_command, worker_env
 from lecture.staging import WorkFolder, commit, write_whole
 from lecture.worker import ENVIRONMENT_ERRNOS, EXIT_ENVIRONMENT, read_environment_error
@@ -138,10 +139,13 @@ def _receive(job: Job, reply: dict[str, Any], started: float) -> Outcome:
 
 
 def render_on_dask(jobs: list[Job], address: str,
-                   on_finish: Callable[[Outcome], None] = lambda outcome: None
+                   on_finish: Callable[[Outcome], None] = lambda outcome: None,
+                   on_progress: ProgressCallback | None = None
                    ) -> tuple[list[Outcome], int]:
     """Render ``jobs`` on the cluster at ``address``; the same contract as
-    :func:`lecture.runner.render_locally` (outcomes, and the signal that stopped the run)."""
+    :func:`lecture.runner.render_locally` (outcomes, and the signal that stopped the run).
+    Progress events are "started" when a job is sent and "finished" when its files are in
+    (a remote worker's frame count does not travel back while it runs)."""
     if not jobs:
         return [], 0
     client = connect(address)
@@ -149,8 +153,12 @@ def render_on_dask(jobs: list[Job], address: str,
     try:
         caches = _read_caches(jobs[0].media)
         started = time.perf_counter()
+        report = on_progress or (lambda event: None)
         pending = {client.submit(remote_render, job_payload(job, Path(), Path(), Path()), caches,
                                  retries=RETRIES, pure=False): job for job in jobs}
+        totals = {job: estimated_frames(job) for job in jobs}
+        for job in jobs:
+            report(Progress(job, "started", 0, totals[job]))
         with StopFlag() as stop:
             while pending and not stop.signum:
                 for future in [f for f in pending if f.done()]:
@@ -165,6 +173,9 @@ def render_on_dask(jobs: list[Job], address: str,
                         outcome = Outcome(job, "failed", time.perf_counter() - started, 1)
                     outcomes.append(outcome)
                     on_finish(outcome)
+                    done = estimated_frames(job) if outcome.status == "rendered" else 0
+                    report(Progress(job, "finished", done, max(done, totals[job]),
+                                    outcome.seconds, outcome))  # the new sidecar's count
                 time.sleep(POLL_SECONDS)
             if stop.signum:
                 for future, job in pending.items():

@@ -248,10 +248,11 @@ def write_gallery(folder: Path) -> Path:
         clips = []
         for scene in (s for s in SCENES if s.section == section.id):
             sidecar = folder / scene.section / f"{scene.stem}.json"
-            data = _read(sidecar)
+            data, others = _read(sidecar), variants.get(scene.id, [])
+            if data is None and others:  # only variants rendered (the studio): one leads
+                (sidecar, data), others = others[0], others[1:]
             if data is not None:
-                clips.append(_clip_html(folder, sidecar, data, variants.get(scene.id, []),
-                                        sweeps.get(scene.id, [])))
+                clips.append(_clip_html(folder, sidecar, data, others, sweeps.get(scene.id, [])))
         if clips:
             body.append(f'<h2 id="{section.id}">{html.escape(section.heading)}</h2>')
             body.append(_deck_links(folder, section.id))

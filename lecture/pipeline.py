@@ -24,6 +24,7 @@ from lecture.catalog import SECTIONS
 from lecture.faults import checkpoint
 from lecture.gallery import write_gallery
 from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
+from lecture.progress import ProgressCallback
 from lecture.runner import Outcome, render_locally
 from lecture.slides import plan_decks, write_decks
 from lecture.staging import clean_stale, write_whole
@@ -102,10 +103,16 @@ def plan(request: Request) -> list[Job]:
 
 def execute(request: Request, jobs: list[Job],
             on_cached: Callable[[Job], None] = lambda job: None,
-            on_finish: Callable[[Outcome], None] = lambda outcome: None) -> Result:
+            on_finish: Callable[[Outcome], None] = lambda outcome: None,
+            on_progress: ProgressCallback | None = None) -> Result:
     """Render what is not cached, then sweep summaries, the joined lecture and the gallery.
 
-    Raises OSError for a problem of the environment (a folder that cannot be written).
+    ``on_cached`` is called for each job that needs no render, ``on_finish`` as each render
+    ends, and ``on_progress`` (if given) with every :class:`lecture.progress.Progress`
+    event of every render: "started", "frames" (frames written / estimated total, a few
+    times a second; on Dask only started and finished), "finished" (with the outcome).
+    Called in this thread, between polls of the workers: keep it quick. Raises OSError for
+    a problem of the environment (a folder that cannot be written).
     """
     clean_stale(request.media / ".work")  # first: an unfinished move is rolled back
     todo = [job for job in jobs if request.force or not job.is_cached()]
@@ -115,9 +122,9 @@ def execute(request: Request, jobs: list[Job],
     if request.scheduler:
         from lecture.cluster import render_on_dask
 
-        outcomes, signum = render_on_dask(todo, request.scheduler, on_finish)
+        outcomes, signum = render_on_dask(todo, request.scheduler, on_finish, on_progress)
     else:
-        outcomes, signum = render_locally(todo, request.workers, on_finish)
+        outcomes, signum = render_locally(todo, request.workers, on_finish, on_progress)
     result = Result(jobs, outcomes, signum)
     if not result.ok:
         return result

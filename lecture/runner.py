@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from lecture.jobs import ROOT, Job
+from lecture.progress import Progress, ProgressCallback, estimated_frames, read_frames
 from lecture.staging import WorkFolder, commit
-from lecture.worker import EXIT_ENVIRONMENT, read_environment_error
+from lecture.worker import EXIT_ENVIRONMENT, PROGRESS_NAME, read_environment_error
 
 __all__ = [
     "Interrupted", "Outcome", "StopFlag", "describe_planning_stop", "describe_stop",
-    "job_payload", "raising_on_signals", "render_locally", "worker_command", "worker_env",
+    "job_payload", "log_file", "raising_on_signals", "render_locally", "worker_command",
+    "worker_env",
 ]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -50,6 +52,21 @@ class _Running:
     process: subprocess.Popen
     work: WorkFolder
     start: float
+    total: int = 0  # estimated frames of the clip
+    frames: int = 0  # frames reported so far
+    warmup: float = 0.0  # seconds until the first frames were reported
+
+    def progress(self, event: str, outcome: Outcome | None = None) -> Progress:
+        """The event, with the frames the worker last reported (the estimate raised to
+        them; on a finished render, its exact count)."""
+        elapsed = time.perf_counter() - self.start
+        self.frames = read_frames(self.work.path / PROGRESS_NAME) or self.frames
+        if self.frames and not self.warmup:
+            self.warmup = elapsed
+        if outcome is not None and outcome.status == "rendered":
+            self.total = self.frames
+        self.total = max(self.total, self.frames)
+        return Progress(self.job, event, self.frames, self.total, elapsed, outcome, self.warmup)
 
 
 class StopFlag:
@@ -114,6 +131,11 @@ def job_payload(job: Job, work: Path, media: Path, log: Path, progress_bar: str 
             "progress_bar": progress_bar}
 
 
+def log_file(job: Job, preview: bool = False) -> Path:
+    """Where a job's worker writes what it prints (a preview beside the render's log)."""
+    return job.log.with_suffix(".preview.log") if preview else job.log
+
+
 def worker_command(payload: dict[str, Any]) -> list[str]:
     return [sys.executable, "-m", "lecture.worker", json.dumps(payload)]
 
@@ -124,14 +146,15 @@ def worker_env() -> dict[str, str]:
     return {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}
 
 
-def _start(job: Job) -> _Running:
+def _start(job: Job, progress_bar: str, preview: bool) -> _Running:
     work = WorkFolder.create(job.media / ".work", job.stem)
     job.log.parent.mkdir(parents=True, exist_ok=True)
-    payload = job_payload(job, work.path, job.media, job.log,
-                          "display" if sys.stderr.isatty() else "none")
+    log = log_file(job, preview)
+    payload = {**job_payload(job, work.path, job.media, log, progress_bar), "preview": preview}
     process = subprocess.Popen(worker_command(payload), cwd=ROOT, env=worker_env(), process_group=0,
                                pass_fds=(work.lock_fd,), stdin=subprocess.DEVNULL)
-    return _Running(job, process, work, time.perf_counter())
+    return _Running(job, process, work, time.perf_counter(),
+                    0 if preview else estimated_frames(job))
 
 
 def _finish(run: _Running, code: int) -> Outcome:
@@ -177,23 +200,36 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 
 
 def render_locally(jobs: list[Job], workers: int,
-                   on_finish: Callable[[Outcome], None] = lambda outcome: None
+                   on_finish: Callable[[Outcome], None] = lambda outcome: None,
+                   on_progress: ProgressCallback | None = None, preview: bool = False
                    ) -> tuple[list[Outcome], int]:
-    """Render ``jobs`` with up to ``workers`` processes at once.
+    """Render ``jobs`` with up to ``workers`` processes at once (``preview``: write each
+    job's preview contact sheet instead, see :func:`lecture.worker.preview_job`).
 
     Returns every job's outcome (in the order they ended, then the unstarted ones) and the
-    signal that stopped the run (0 if none). ``on_finish`` is called as each job ends.
+    signal that stopped the run (0 if none). ``on_finish`` is called as each job ends;
+    ``on_progress`` with each :class:`lecture.progress.Progress` event (and then Manim's
+    own progress bar is off: the caller draws).
     """
     pending, running, outcomes = list(jobs), [], []
+    report = on_progress or (lambda event: None)
+    bar = "display" if sys.stderr.isatty() and on_progress is None else "none"
     with StopFlag() as stop:
         try:
             while (pending or running) and not stop.signum:
                 while pending and len(running) < workers and not stop.signum:
-                    running.append(_start(pending.pop(0)))
+                    running.append(_start(pending.pop(0), bar, preview))
+                    report(running[-1].progress("started"))
+                for run in running:
+                    if run.process.poll() is None and read_frames(
+                            run.work.path / PROGRESS_NAME) != run.frames:
+                        report(run.progress("frames"))
                 for run in [r for r in running if r.process.poll() is not None]:
                     running.remove(run)
+                    run.progress("frames")  # the final count, before the folder goes
                     outcomes.append(_finish(run, run.process.returncode))
                     on_finish(outcomes[-1])
+                    report(run.progress("finished", outcomes[-1]))
                 if running:
                     time.sleep(POLL_SECONDS)
         finally:  # a signal, or an error such as a full disk: stop the rest cleanly

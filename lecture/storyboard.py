@@ -67,8 +67,9 @@ def scan(video: Path, times: list[float] | None = None) -> Scan:
         return Scan(count, fps, stream.width, stream.height, final.convert("RGB"), picked)
 
 
-def contact_sheet(picked: list[tuple[float, Image.Image]], columns: int = COLUMNS) -> Image.Image:
-    """A grid of frames, each labelled with its time."""
+def contact_sheet(picked: list[tuple[float | str, Image.Image]], columns: int = COLUMNS
+                  ) -> Image.Image:
+    """A grid of frames, each labelled with its time (or with the text given instead)."""
     width, height = picked[0][1].size
     rows = -(-len(picked) // columns)
     sheet = Image.new("RGB", (columns * width, rows * height), "black")
@@ -77,9 +78,10 @@ def contact_sheet(picked: list[tuple[float, Image.Image]], columns: int = COLUMN
     for i, (t, frame) in enumerate(picked):
         x, y = (i % columns) * width, (i // columns) * height
         sheet.paste(frame.convert("RGB"), (x, y))
-        label = f"{t:.1f} s"
+        label = t if isinstance(t, str) else f"{t:.1f} s"
         left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
-        box = (x, y + height - (bottom - top) - 12, x + right - left + 12, y + height)
+        box = (x, y + height - (bottom - top) - 12, x + right - left + 12,
+               y + height - 1)  # inclusive: the last row of this panel, not the next
         draw.rectangle(box, fill=(40, 40, 40))
         draw.text((box[0] + 6, box[1] + 6 - top), label, fill="white", font=font)
     return sheet

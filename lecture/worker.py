@@ -5,9 +5,13 @@ so that Manim's global configuration never leaks between scenes rendered in para
 The finished files (clip, poster, captions, sidecar last) are written to
 ``<work>/out/``; the parent process moves them into ``media/lecture/`` in one transaction
 (:mod:`lecture.staging`), so a render that fails or is stopped changes nothing there.
+A job with ``"preview": true`` writes only the step-end contact sheet (:func:`preview_job`).
+While it renders, the worker keeps ``<work>/progress.json`` up to date with the frames
+written so far, for the parent's progress display.
 
 Everything the render prints (Manim's warnings, a traceback) goes to the job's log file;
-Manim's progress bar stays on the terminal when there is one. Exit status: 0 done, 1 a
+Manim's progress bar stays on the terminal when the job asks for it (``progress_bar``
+"display": a terminal and no display of the parent's own). Exit status: 0 done, 1 a
 failure (the log says why), EXIT_ENVIRONMENT a full disk or a read-only one (not the
 scene's fault: the parent reports it as one line, see :func:`environment_error`), 143
 stopped by SIGTERM. The worker ignores Ctrl-C (the parent
@@ -26,6 +30,7 @@ import platform
 import shutil
 import signal
 import sys
+import time
 import traceback
 from importlib.metadata import version
 from pathlib import Path
@@ -34,13 +39,16 @@ from typing import Any
 from lecture import faults
 from lecture.voice import RATE, SPEECH_VARIABLE, VOICE_VARIABLE
 
-__all__ = ["EXIT_ENVIRONMENT", "environment_error", "read_environment_error", "render_job"]
+__all__ = ["EXIT_ENVIRONMENT", "PROGRESS_NAME", "environment_error", "preview_job",
+           "read_environment_error", "render_job"]
 
 QUALITY_NAMES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
                  "p": "production_quality", "k": "fourk_quality"}
 VERSIONED = ("manim", "numpy", "scipy", "torch", "av")
 CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
 EXIT_TERMINATED = 128 + signal.SIGTERM
+PROGRESS_NAME = "progress.json"  # in the work folder: {"frames": written so far}
+PROGRESS_SECONDS = 0.2  # how often it is rewritten, at most
 EXIT_ENVIRONMENT = 3
 ENVIRONMENT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 REASON_FILE = "environment.json"
@@ -127,40 +135,134 @@ def spoken_track(scene: Any, duration: float, voice_name: str, suffix: str) -> d
     return facts
 
 
-def render_job(job: dict[str, Any]) -> None:
-    """Render ``job['scene']`` with ``job['params']`` into ``<job['work']>/out/<stem>.*``."""
-    from manim import tempconfig
+def write_progress(work: Path, frames: int) -> None:
+    """``<work>/progress.json`` rewritten whole, for the parent to read without waiting."""
+    partial = work / f"{PROGRESS_NAME}.partial"
+    partial.write_text(json.dumps({"frames": frames}), encoding="utf-8")
+    os.replace(partial, work / PROGRESS_NAME)
 
-    from compute.results import keyframes
-    from lecture.captions import chapters_vtt, srt_to_vtt, transcript
+
+def count_frames(scene: Any, work: Path) -> None:
+    """Count the frames the scene's file writer is given, and report the count in
+    ``<work>/progress.json`` at most every PROGRESS_SECONDS (the parent draws the progress)."""
+    writer = scene.renderer.file_writer
+    write, state = writer.write_frame, {"frames": 0, "at": 0.0}
+
+    def counted(pixels: Any, *, repeat: int = 1) -> None:
+        write(pixels, repeat=repeat)
+        state["frames"] += repeat
+        if time.monotonic() - state["at"] >= PROGRESS_SECONDS:
+            state["at"] = time.monotonic()
+            write_progress(work, state["frames"])
+
+    writer.write_frame = counted
+
+
+def scene_setup(job: dict[str, Any]) -> tuple[Any, type, Any, dict[str, Any]]:
+    """The catalog entry, the scene class set up with the job's parameters, the resolved
+    parameters, and Manim's settings for the job (the worker's private folders)."""
     from lecture.catalog import entry
-    from lecture.audio import encode_under_peak
-    from lecture.mp4 import with_audio
-    from lecture.storyboard import contact_sheet, scan
 
     scene_entry = entry(job["scene"])
     params = scene_entry.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
     configured = type(scene_class.__name__, (scene_class,),
                       {"params": params, "catalog_entry": scene_entry, "play": _timed_play})
-    media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
-    out = work / "out"
-    out.mkdir()
+    work = Path(job["work"])
+    (work / "out").mkdir()
     faults.checkpoint("render", work)
-    seed_caches(media, work)
-    with tempconfig({
+    seed_caches(Path(job["media_dir"]), work)
+    settings = {
         "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
         "media_dir": str(work / "manim"), "tex_dir": str(work / "Tex"),
-        "text_dir": str(work / "texts"), "output_file": stem,
+        "text_dir": str(work / "texts"), "output_file": job["stem"],
         "disable_caching": True, "progress_bar": job["progress_bar"], "verbosity": "WARNING",
-    }):
+    }
+    return scene_entry, configured, params, settings
+
+
+def begin_whole(scene: Any) -> None:
+    """Scene.begin_animations for a preview: an animation that brings its mobject in
+    (Write, Create, FadeIn...) and ends on it unchanged is not begun at all, because
+    beginning it copies the mobject (Tex is slow to copy) only to interpolate back to it;
+    every other animation begins as usual. Nothing is drawn while skipping, so nothing is
+    sorted into moving and still mobjects."""
+    from manim import AnimationGroup
+
+    for animation in scene.animations:
+        animation._setup_scene(scene)  # an introducer's mobject joins the scene here
+        if (animation.is_introducer() and not isinstance(animation, AnimationGroup)
+                and animation.rate_func(1.0) == 1.0):
+            for name in ("interpolate", "update_mobjects", "finish"):
+                setattr(animation, name, lambda *args: None)
+        else:
+            animation.begin()
+    scene.moving_mobjects, scene.static_mobjects = [], []
+
+
+def preview_job(job: dict[str, Any]) -> None:
+    """Write ``<work>/out/<stem>.preview.png``: the last frame of every step, titled.
+
+    The scene runs with Manim skipping animations (each play jumps to its end state and
+    nothing is encoded); the frame is drawn only at each ``step()`` mark (the end of the
+    step before it) and at the end: Manim would otherwise still draw the still parts of
+    the picture at every play. A scene without step marks gets one panel, its last frame.
+    """
+    from manim import tempconfig
+    from PIL import Image
+
+    from lecture.storyboard import contact_sheet
+
+    _, configured, _, settings = scene_setup(job)
+    panels: list[Any] = []
+
+    def snapshot(scene: Any) -> Any:
+        scene.renderer.static_image = None
+        type(scene.renderer).update_frame(scene.renderer, scene)  # the one real drawing
+        return Image.fromarray(scene.renderer.get_frame()).convert("RGB")
+
+    def step(scene: Any, title: str) -> None:
+        if scene.step_marks:
+            panels.append(snapshot(scene))
+        configured.step(scene, title)
+
+    previewed = type(configured.__name__, (configured,),
+                     {"step": step, "begin_animations": begin_whole})
+    with tempconfig({**settings, "format": "none", "progress_bar": "none"}):
+        scene = previewed(skip_animations=True)
+        scene.renderer.update_frame = lambda *args, **kwargs: None  # skipped plays draw nothing
+        scene.render()
+        panels.append(snapshot(scene))
+        titles = ([f"{i}. {s['title']}" for i, s in enumerate(scene.steps(scene.time), 1)]
+                  if scene.step_marks else [scene.entry.title])
+    harvest_caches(Path(job["media_dir"]), Path(job["work"]))
+    sheet = contact_sheet(list(zip(titles, panels)))
+    sheet.save(Path(job["work"]) / "out" / f"{job['stem']}.preview.png")
+
+
+def render_job(job: dict[str, Any]) -> None:
+    """Render ``job['scene']`` with ``job['params']`` into ``<job['work']>/out/<stem>.*``."""
+    from manim import tempconfig
+
+    from compute.results import keyframes
+    from lecture.captions import chapters_vtt, srt_to_vtt, transcript
+    from lecture.audio import encode_under_peak
+    from lecture.mp4 import with_audio
+    from lecture.storyboard import contact_sheet, scan
+
+    scene_entry, configured, params, settings = scene_setup(job)
+    media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
+    out = work / "out"
+    with tempconfig(settings):
         scene = configured()
+        count_frames(scene, work)
         scene.render()
         writer = scene.renderer.file_writer
         video, captions = Path(writer.movie_file_path), writer.output_plan.subcaption_file
         play_frames = [frame_count(path) for path in writer.partial_movie_files]
     harvest_caches(media, work)
     clip = scan(video)
+    write_progress(work, clip.frames)
     speech = spoken_track(scene, clip.duration, job.get("voice", "joe"), video.suffix)
     if speech["samples"] is not None:  # MP4: index first, so a browser plays it while
         speech["loudness"] = encode_under_peak(  # it downloads; the loudness as decoded
@@ -267,7 +369,7 @@ def main() -> int:
                 import manim  # noqa: F401  (configures its logger, which we then redirect)
 
                 logging.getLogger("manim").handlers = [logging.StreamHandler(log)]
-                render_job(job)
+                (preview_job if job.get("preview") else render_job)(job)
             except Exception as exc:  # a bug, not bad input: the parent points at this log
                 environment = environment_error(exc, work)
                 if environment is not None:
