@@ -41,7 +41,7 @@ class CovGrid2d(LectureScene):
                                    np.abs(r.unit_square_image).max(axis=0) + 0.5])
         unit = min(1.0, *(half / reach))
         corners = np.array([[sx, sy] for sx in (-1, 1) for sy in (-1, 1)]) * half / unit
-        lines = int(min(30, np.ceil(np.abs(corners @ np.linalg.inv(r.A).T).max()
+        lines = int(min(30, np.ceil(np.abs(corners @ r.A_inverse.T).max()
                                     + half.max() / unit) + 1))
         k = np.arange(-lines, lines + 1, dtype=float)
         fixed = np.full_like(k, lines)

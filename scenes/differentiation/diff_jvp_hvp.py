@@ -219,10 +219,8 @@ class DiffJvpHvp(LectureScene):
             self.play(ReplacementTransform(linear_gap, quadratic_gap), run_time=1.5)
             self.wait(1.5)
 
-        scale = max(np.abs(r.f_true - r.f_linear).max(), 1e-300)
-        exact = np.abs(r.f_true - r.f_quadratic).max() <= 1e-9 * max(scale, abs(r.value))
         with self.narrate("f is quadratic along v: the second-order curve is exact."
-                          if exact else
+                          if r.quadratic_exact else
                           "The gap left grows like alpha cubed: tiny near alpha = 0."):
             self.wait(3)
         with self.narrate("H v takes two gradient passes. The Hessian itself is never "

@@ -228,8 +228,8 @@ class DiffTangentCurvature(LectureScene):
                 with self.narrate(self._leg_line(sweep.position, k)):
                     travel(k)
             x0, value, slope, curvature = r.at(k)
-            word, color = self._bending(curvature, x0)
-            shown = [caption_number(v) for v in self._snapped(r.at(k))]
+            word, color = self._bending(k)
+            shown = [caption_number(v) for v in r.shown(k)]
             with self.narrate(f"At x = {shown[0]}: f' = {shown[2]}, f'' = {shown[3]}, "
                               f"{word}."):
                 if not narrated_leg:
@@ -255,15 +255,6 @@ class DiffTangentCurvature(LectureScene):
                           "f bends to."):
             self.wait(3)
 
-    def _snapped(self, values: np.ndarray) -> np.ndarray:
-        """``[x, f, f', f'']`` with rounding noise (below 1e-9 of each one's largest size on
-        the sweep) shown as 0: sin(pi) is 1.2e-16, not a number to read out."""
-        r = self.result
-        scales = [np.abs(a).max() for a in (r.sweep_x, r.sweep_value, r.sweep_gradient,
-                                            r.sweep_hessian)]
-        return np.array([0.0 if abs(v) <= 1e-9 * scale else v
-                         for v, scale in zip(values, scales)])
-
     def _leg_line(self, start: float, end: float) -> str:
         """What happens to the slope between two grid positions, for the caption."""
         r = self.result
@@ -273,20 +264,19 @@ class DiffTangentCurvature(LectureScene):
             return "On the way f'' crosses zero: the bend flips at the inflection point."
         if crossed > 1:
             return f"On the way f'' changes sign {crossed} times: the bend keeps flipping."
-        curvature = self._snapped(r.at(0.5 * (start + end)))[3]
-        if curvature > 0:
+        bending = r.bending_at(0.5 * (start + end))
+        if bending > 0:
             return "On a convex stretch f' rises: the tangent turns counter-clockwise."
-        if curvature < 0:
+        if bending < 0:
             return "On a concave stretch f' falls: the tangent turns clockwise."
         return "Where f'' is 0 the slope stays put: the tangent does not turn."
 
-    def _bending(self, curvature: float, x0: float) -> tuple[str, object]:
-        """How f bends at x0, for the caption and the verdict, and its colour."""
+    def _bending(self, k: int) -> tuple[str, object]:
+        """How f bends at grid index k (compute's verdict), for the caption and its colour."""
         r = self.result
-        scale = max(np.abs(r.sweep_hessian).max(), 1e-300)
-        if abs(curvature) > 1e-9 * scale:
-            return ("convex", CONVEX) if curvature > 0 else ("concave", CONCAVE)
-        width = r.sweep_x[-1] - r.sweep_x[0]
-        if np.any(np.abs(r.inflection_points - x0) <= 1e-6 * width):
+        bending = r.bending_at(k)
+        if bending:
+            return ("convex", CONVEX) if bending > 0 else ("concave", CONCAVE)
+        if r.is_inflection(r.sweep_x[k]):
             return "an inflection point", FOREGROUND
         return "no curvature here", FOREGROUND

@@ -33,7 +33,7 @@ class MargConditionals(LectureScene):
         r = self.result
         (x0, x1), (z0, z1) = r.x_range, r.z_range
         order = np.argsort(r.z_values, kind="stable")  # slices bottom to top
-        peak = 1.0 / (np.sqrt(2.0 * np.pi) * r.conditional_std)  # of every p(x | z)
+        peak = r.conditional_peak  # of every p(x | z)
 
         self.step("The conditional, as a ratio and in closed form")
         self.open_with(
@@ -135,7 +135,7 @@ class MargConditionals(LectureScene):
                                                             r.conditional_pdf_numerical[k]),
                                                SECOND_ROUTE, 3) for k in range(count)])
         shown = ValueTracker(order[0])
-        sd_x, sd_z = np.sqrt(np.diag(r.cov))
+        sd_x, sd_z = r.marginal_std
         panel = make_panel([  # the source's rounding, more digits where numbers are small
             ("z", lambda: r.z_values[int(shown.get_value())], places_for(sd_z, 2, 2)),
             (r"\textstyle\int p(x,z)\,dx", lambda: r.slice_areas[int(shown.get_value())],
