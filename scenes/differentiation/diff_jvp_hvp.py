@@ -11,10 +11,10 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
 from scenes.differentiation.helpers import (
-    COMPASS, backed, caption_number, format_number, label_tex, make_plot,
-    make_vector_panel, place_beside, window_curve_points,
+    COMPASS, backed, label_tex, make_plot, make_vector_panel, place_beside, window_curve_points,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.numbers import caption_number, number_tex
 from scenes.theme.layout import partial_polyline
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ORDER, SECOND_ROUTE, TRUTH,
@@ -45,7 +45,7 @@ def _gap_band(window, alphas: np.ndarray, upper: np.ndarray, lower: np.ndarray,
 
 
 def _vector_tex(values: np.ndarray) -> str:
-    return "(" + r",\ ".join(format_number(v, DECIMALS) for v in values) + ")"
+    return "(" + r",\ ".join(number_tex(v, DECIMALS, grouping=False) for v in values) + ")"
 
 
 class DiffJvpHvp(LectureScene):
@@ -97,9 +97,9 @@ class DiffJvpHvp(LectureScene):
         units = plane_window.units()
         panel = make_vector_panel([
             (r"\nabla f", _vector_tex(r.gradient)),
-            (r"v^{\top}\nabla f", format_number(r.directional_derivative, DECIMALS)),
+            (r"v^{\top}\nabla f", number_tex(r.directional_derivative, DECIMALS, grouping=False)),
             (r"H v", _vector_tex(r.hvp)),
-            (r"v^{\top} H v", format_number(r.directional_curvature, DECIMALS)),
+            (r"v^{\top} H v", number_tex(r.directional_curvature, DECIMALS, grouping=False)),
         ])
         v_end = plane_window.to_screen([r.point[0] + r.direction[0]],
                                        [r.point[1] + r.direction[1]])[0]

@@ -11,10 +11,10 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.differentiation.helpers import (
-    box_points, caption_number, label_tex, make_plot, square_cells_points,
-    window_curve_points,
+    box_points, label_tex, make_plot, square_cells_points, window_curve_points,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.numbers import caption_number, format_number
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_ORDER, SECOND_ROUTE, TICK_SIZE, TRUTH,
 )
@@ -41,11 +41,8 @@ def _byte_size(count: float) -> str:
 
 
 def _power_of_ten(count: float) -> str:
-    exponent = int(np.floor(np.log10(count)))
-    mantissa = count / 10.0**exponent
-    if np.isclose(mantissa, 1):
-        return f"10^{{{exponent}}}"
-    return rf"{mantissa:.3g}\cdot 10^{{{exponent}}}"
+    """A large count as TeX, always with its power of ten: 4.2e18 -> 4.2 \\times 10^{18}."""
+    return format_number(count, 3, max_chars=0)
 
 
 class DiffNnLinearization(LectureScene):

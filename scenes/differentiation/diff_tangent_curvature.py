@@ -11,10 +11,10 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
 from scenes.differentiation.helpers import (
-    Window, caption_number, dashed_points, label_tex, make_plot, scaled_row,
-    window_curve_points,
+    Window, dashed_points, label_tex, make_plot, scaled_row, window_curve_points,
 )
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.numbers import caption_number
 from scenes.theme.palette import (
     CONCAVE, CONVEX, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH,
 )

@@ -24,8 +24,8 @@ from scenes.theme.plots import PlotAxes
 from scenes.theme.shapes import clip_segments, get_segments, segment_points
 
 __all__ = [
-    "COMPASS", "Window", "backed", "box_points", "caption_number",
-    "dashed_points", "format_number", "label_tex", "make_plot", "make_vector_panel",
+    "COMPASS", "Window", "backed", "box_points",
+    "dashed_points", "label_tex", "make_plot", "make_vector_panel",
     "place_beside", "scaled_row", "square_cells_points", "window_curve_points",
 ]
 
@@ -84,22 +84,6 @@ def place_beside(label: Mobject, anchor: np.ndarray, directions: Sequence[np.nda
     return label.move_to(best)
 
 
-def format_number(value: float, decimals: int = 4) -> str:
-    """LaTeX for a number: ``decimals`` places below 1e5 in size, else a power of ten."""
-    value = float(value)
-    if abs(value) < 1e5:
-        text = f"{value:.{decimals}f}"
-        return text.lstrip("-") if set(text) <= set("-0.") else text
-    mantissa, exponent = f"{value:.3e}".split("e")
-    return rf"{mantissa}\cdot 10^{{{int(exponent)}}}"
-
-
-def caption_number(value: float) -> str:
-    """A number for a caption: three significant digits, no ``-0``."""
-    text = f"{float(value):.3g}"
-    return "0" if text in ("-0", "0") else text
-
-
 def scaled_row(label: str, values: np.ndarray, getter: Callable[[], float],
                decimals: int) -> tuple[str, Callable[[], float], int]:
     """A :func:`make_panel` row for a value that may be huge: when ``values`` (its plot
@@ -110,13 +94,6 @@ def scaled_row(label: str, values: np.ndarray, getter: Callable[[], float],
         return label, getter, decimals
     power = int(np.floor(np.log10(largest)))
     return rf"{label}\,/\,10^{{{power}}}", lambda: getter() / 10.0**power, decimals
-
-
-def _tick_tex(label: str) -> str:
-    if "e" not in label:
-        return label
-    mantissa, exponent = label.split("e")
-    return rf"{mantissa}\cdot 10^{{{int(exponent)}}}"
 
 
 class Window:
@@ -220,12 +197,12 @@ def make_plot(x_limits: Sequence[float], y_limits: Sequence[float], x_label: str
     labels = VGroup()
     y_texts = distinct_labels(y_ticks, 3)
     for value in y_ticks:
-        labels.add(MathTex(_tick_tex(y_texts[value]), font_size=TICK_SIZE)
+        labels.add(MathTex(y_texts[value], font_size=TICK_SIZE)
                    .next_to(axes.c2p(x_low, value), LEFT, 0.12))
     if x_ticks:
         x_texts = distinct_labels(x_ticks_at, 3)
         for value in x_ticks_at:
-            labels.add(MathTex(_tick_tex(x_texts[value]), font_size=TICK_SIZE)
+            labels.add(MathTex(x_texts[value], font_size=TICK_SIZE)
                        .next_to(axes.c2p(value, y_low), DOWN, 0.12))
         x_name = MathTex(x_label, font_size=LABEL_SIZE)
         x_name.next_to(axes.c2p(x_high, y_low), DOWN, buff=0.45).align_to(axes, RIGHT)

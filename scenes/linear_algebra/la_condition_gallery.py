@@ -10,10 +10,11 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, number_tex, polyline_segments, set_arrow, set_mapped,
+    dashed_closed, polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ceiling, tick_tex
+from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
     AXIS, FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, TICK_SIZE, TRUTH,
 )

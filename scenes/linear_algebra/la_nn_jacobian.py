@@ -9,11 +9,12 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, box_of, dashed_closed, first_clear, make_number_panel, number_tex,
-    number_text, parked, polyline_segments, set_arrow, trace,
+    PlaneWindow, box_of, dashed_closed, first_clear, make_number_panel, parked,
+    polyline_segments, set_arrow, trace,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ticks, tick_labels
+from scenes.theme.numbers import format_number, number_tex, number_text
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE,
     TICK_SIZE, TRUTH,
@@ -28,10 +29,6 @@ INPUT_SIDE = 3.8  # the input plane, a square at the left
 INPUT_CENTER = np.array([-4.05, -0.95, 0.0])
 INSETS_LEFT, INSETS_TOP, INSETS_BOTTOM = -1.75, 1.85, -SAFE_Y  # the zoomed outputs
 AXIS_COLORS = (FIRST_AXIS, SECOND_AXIS)
-
-
-def _coordinate(value: float) -> str:
-    return f"{value:.4g}".replace("e", r"\mathrm{e}")
 
 
 class LaNnJacobian(LectureScene):
@@ -119,7 +116,7 @@ class LaNnJacobian(LectureScene):
         frames, titles = VGroup(), VGroup()
         for k, (center, x) in enumerate(zip(centers, r.points)):
             frames.add(Square(side, color=REFERENCE, stroke_width=1.5).move_to(center))
-            title = MathTex(rf"{k + 1}:\ x_0 = ({_coordinate(x[0])},\ {_coordinate(x[1])})",
+            title = MathTex(rf"{k + 1}:\ x_0 = ({format_number(x[0], 4)},\ {format_number(x[1], 4)})",
                             font_size=TICK_SIZE)
             titles.add(merge_outlines(title.scale_to_fit_width(min(title.width, cell_w - 0.1))
                                       .next_to(frames[-1], UP, buff=0.12)))

@@ -11,11 +11,12 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, axis_lines, dashed_closed, dashed_line, grid_lines, make_number_panel,
-    number_tex, number_text, parked, place_beyond, polyline_segments, set_arrow, set_mapped,
+    PlaneWindow, axis_lines, dashed_closed, dashed_line, grid_lines, make_number_panel, parked,
+    place_beyond, polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.layout import nice_ticks, tick_labels
+from scenes.theme.numbers import number_tex, number_text
 from scenes.theme.palette import (
     DOT_COLOR, FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SAMPLE, TRUTH,
 )

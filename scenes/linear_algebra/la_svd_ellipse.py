@@ -10,10 +10,10 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
     PlaneWindow, axis_lines, box_of, dashed_closed, dashed_line, first_clear, grid_lines,
-    make_number_panel, number_tex, parked, place_beyond, polyline_segments, set_arrow,
-    set_mapped, trace,
+    make_number_panel, parked, place_beyond, polyline_segments, set_arrow, set_mapped, trace,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE,
     TRUTH,

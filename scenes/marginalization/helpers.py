@@ -25,7 +25,7 @@ from scenes.theme.shapes import clip_segments, get_heat_image, segment_points
 __all__ = [
     "CONTOUR_COLOR", "DASH", "GAP", "JointView", "MAX_IMAGE_CELLS", "Z_RAMP_LEVELS",
     "area_corners", "contour_points", "curve_points", "dashed_points", "density_top",
-    "get_cover", "get_dashed_curve", "get_joint_image", "make_joint_view", "places_for",
+    "get_cover", "get_dashed_curve", "get_joint_image", "make_joint_view",
     "plot_axes",
     "range_ticks", "tick_column", "tick_row", "z_levels", "z_ramp_colors",
 ]
@@ -58,17 +58,7 @@ def range_ticks(low: float, high: float, count: int = 4) -> dict[float, str]:
     _, _, ticks = nice_ticks(low, high, count)
     slack = 1e-9 * (high - low)
     inside = [t for t in ticks if low - slack <= t <= high + slack]
-    return {t: label.replace("e+0", "e").replace("e-0", "e-")
-            for t, label in distinct_labels(inside, 3).items()}
-
-
-def places_for(scale: float, significant: int, low: int, high: int = 9) -> int:
-    """Decimals that show ``significant`` digits of numbers of size ``scale`` (> 0), within
-    ``[low, high]``: a panel keeps the source's rounding at the lecture's scale and still
-    reads at a scale a thousand times smaller."""
-    if not scale > 0:
-        return low
-    return int(np.clip(significant - 1 - np.floor(np.log10(scale)), low, high))
+    return distinct_labels(inside, 3)
 
 
 def tick_row(axes: PlotAxes, ticks: dict[float, str], y: float) -> VGroup:

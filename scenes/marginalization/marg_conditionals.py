@@ -10,11 +10,11 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.marginalization.helpers import (
-    curve_points, dashed_points, get_cover, get_dashed_curve, get_joint_image, places_for,
-    plot_axes, range_ticks, tick_column, tick_row, z_levels, z_ramp_colors,
+    curve_points, dashed_points, get_cover, get_dashed_curve, get_joint_image, plot_axes, range_ticks, tick_column, tick_row, z_levels, z_ramp_colors,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ticks, tick_tex
+from scenes.theme.numbers import decimals_for
 from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel, merge_outlines
 from scenes.theme.plots import line_swatch, make_legend
@@ -137,13 +137,13 @@ class MargConditionals(LectureScene):
         shown = ValueTracker(order[0])
         sd_x, sd_z = r.marginal_std
         panel = make_panel([  # the source's rounding, more digits where numbers are small
-            ("z", lambda: r.z_values[int(shown.get_value())], places_for(sd_z, 2, 2)),
+            ("z", lambda: r.z_values[int(shown.get_value())], decimals_for(sd_z, 2, 2)),
             (r"\textstyle\int p(x,z)\,dx", lambda: r.slice_areas[int(shown.get_value())],
-             places_for(r.slice_areas.min(), 2, 4)),
+             decimals_for(r.slice_areas.min(), 2, 4)),
             (r"E[x\mid z]", lambda: r.conditional_means[int(shown.get_value())],
-             places_for(sd_x, 4, 4)),
+             decimals_for(sd_x, 4, 4)),
             (r"\mathrm{Var}[x\mid z]", lambda: r.conditional_variance,
-             places_for(r.conditional_variance, 5, 5)),
+             decimals_for(r.conditional_variance, 5, 5)),
         ])
         marker = Dot(radius=0.07, color=FOREGROUND)
         marker.add_updater(lambda m: m.move_to(heat.c2p(

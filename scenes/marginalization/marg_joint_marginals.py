@@ -11,10 +11,11 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.marginalization.helpers import (
     CONTOUR_COLOR, JointView, area_corners, curve_points, dashed_points, density_top,
-    get_cover, get_dashed_curve, make_joint_view, places_for,
+    get_cover, get_dashed_curve, make_joint_view,
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.palette import FOREGROUND, SECOND_ROUTE, TICK_SIZE, TRUTH
+from scenes.theme.numbers import decimals_for
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import PlotAxes, line_swatch, make_legend
 
@@ -98,12 +99,12 @@ class MargJointMarginals(LectureScene):
 
         # P(x) = sum over z.
         self.step("The mass falls onto the x axis, column by column")
-        density = places_for(max(r.marginal_x_analytic.max(), r.marginal_z_analytic.max()), 4, 4)
+        density = decimals_for(max(r.marginal_x_analytic.max(), r.marginal_z_analytic.max()), 4, 4)
         sweep_x = Sweep(len(r.x))
         layers_x = get_shadow_layers(view.below, r.x, r.marginal_x_numerical, sweep_x, False)
         cursor_x = get_cursor(view, sweep_x, r.x, r.marginal_x_numerical, vertical=True)
         panel_x = make_panel([
-            ("x", lambda: sweep_x.at(r.x), places_for(r.x[1] - r.x[0], 2, 2, 6)),
+            ("x", lambda: sweep_x.at(r.x), decimals_for(r.x[1] - r.x[0], 2, 2, 6)),
             (r"\textstyle\int p(x,z)\,dz", lambda: sweep_x.at(r.marginal_x_numerical), density),
             (r"\mathcal{N}(x;\,\mu_x,\Sigma_{xx})", lambda: sweep_x.at(r.marginal_x_analytic),
              density),
@@ -130,7 +131,7 @@ class MargJointMarginals(LectureScene):
         layers_z = get_shadow_layers(view.side, r.z, r.marginal_z_numerical, sweep_z, True)
         cursor_z = get_cursor(view, sweep_z, r.z, r.marginal_z_numerical, vertical=False)
         panel_z = make_panel([
-            ("z", lambda: sweep_z.at(r.z), places_for(r.z[1] - r.z[0], 2, 2, 6)),
+            ("z", lambda: sweep_z.at(r.z), decimals_for(r.z[1] - r.z[0], 2, 2, 6)),
             (r"\textstyle\int p(x,z)\,dx", lambda: sweep_z.at(r.marginal_z_numerical), density),
             (r"\mathcal{N}(z;\,\mu_z,\Sigma_{zz})", lambda: sweep_z.at(r.marginal_z_analytic),
              density),
@@ -161,7 +162,7 @@ class MargJointMarginals(LectureScene):
         exact_z = formula(view.side, r.z, r.marginal_z_analytic, True)
         panel_gap = make_panel([
             (r"\text{largest gap}", lambda: r.max_marginal_error,
-             places_for(r.max_marginal_error, 2, 5)),
+             decimals_for(r.max_marginal_error, 2, 5)),
             (r"\text{mass on grid}", lambda: r.grid_mass, 4),
         ])
         with self.narrate("By formula the marginals of a Gaussian are normal: "

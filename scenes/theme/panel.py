@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from manim import BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, MathTex, Text, VGroup, VMobject
 
+from scenes.theme.numbers import fixed_number
 from scenes.theme.palette import (
     EQUATION_SIZE, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE,
 )
@@ -57,9 +58,7 @@ class Readout(VMobject):
         return self._glyphs[self.font_size]
 
     def set_value(self, value: float) -> Readout:
-        text = f"{value:,.{self.decimals}f}"
-        if set(text) <= set("-0.,"):  # no "-0.0000"
-            text = text.lstrip("-")
+        text = fixed_number(value, self.decimals, grouping=True)
         if text == self.text:
             return self
         anchor = self.get_left() if self.text else None
