@@ -12,14 +12,15 @@ from scenes.linear_algebra.helpers import (
     PlaneWindow, box_of, dashed_closed, first_clear, make_number_panel, parked,
     polyline_segments, set_arrow, trace,
 )
-from scenes.theme.base import LectureScene
+from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import SECOND_ROUTE_DASH
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.numbers import format_number, number_tex, number_text
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE,
     TICK_SIZE, TRUTH,
 )
-from scenes.theme.panel import merge_outlines
+from scenes.theme.panel import backed, merge_outlines
 from scenes.theme.plots import line_swatch, make_axes, make_legend
 from scenes.theme.shapes import PlaneView, clip_segments, segment_points
 
@@ -36,11 +37,11 @@ class LaNnJacobian(LectureScene):
         r, p = self.result, self.p
         count = len(r.points)
         radii = r.sweep_radii
-        sweep = ValueTracker(0.0)  # fractional index into radii
+        sweep = Sweep(len(radii))  # fractional index into radii
 
         def blend(values: np.ndarray) -> np.ndarray:
             """values[k] between the sweep's steps (radii grow geometrically)."""
-            position = sweep.get_value()
+            position = sweep.position
             k = min(int(np.floor(position)), len(radii) - 2)
             if k < 0:
                 return values[0]
@@ -88,7 +89,7 @@ class LaNnJacobian(LectureScene):
         tags, boxes = VGroup(), [box_of(dot) for dot in dots]
         for k, x in enumerate(r.points):
             tag = MathTex(str(k + 1), font_size=LABEL_SIZE)
-            tag.add_background_rectangle(opacity=0.8, buff=0.04)
+            backed(tag, buff=0.04)
             at = input_screen(x)[0]
             spots = [(at, np.array([np.cos(a), np.sin(a), 0.0]))
                      for a in np.deg2rad([135, 45, 225, 315, 90, 180, 0, 270])]
@@ -144,7 +145,7 @@ class LaNnJacobian(LectureScene):
                           for k in range(count)])
         legend = make_legend([
             (line_swatch(TRUTH), Text("true image", font_size=TICK_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True), Text("J's prediction", font_size=TICK_SIZE)),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH), Text("J's prediction", font_size=TICK_SIZE)),
         ], buff=0.12)
         legend.move_to([SAFE_X, SAFE_Y - 0.65, 0], aligned_edge=UR)
         with self.narrate("Push each circle through the network, and zoom in on where "
@@ -206,14 +207,15 @@ class LaNnJacobian(LectureScene):
                 ring.add_updater(lambda m, x=x: draw_ring(m, x))
             for k, truth in enumerate(truths):
                 truth.add_updater(lambda m, k=k: draw_truth(m, k))
-            self.play(sweep.animate.set_value(len(radii) - 1), run_time=3, rate_func=linear)
+            self.play(sweep.tracker.animate.set_value(len(radii) - 1), run_time=3,
+                      rate_func=linear)
             self.wait(2)
         with self.narrate("J is local and linear: it holds only for small steps "
                           "around x0."):
             self.wait(2)
         with self.narrate(f"Back at radius {p.radius:g}, the prediction and the truth "
                           "agree again."):
-            self.play(sweep.animate.set_value(0.0), run_time=1.2)
+            self.play(sweep.tracker.animate.set_value(0.0), run_time=1.2)
             self.freeze_movers()
             # The growing truths were drawn last while they moved; the dashes go back on top.
             self.bring_to_front(predictions)

@@ -10,12 +10,13 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.marginalization.helpers import (
-    CONTOUR_COLOR, JointView, area_corners, curve_points, dashed_points, density_top,
-    get_cover, get_dashed_curve, make_joint_view,
+    CONTOUR_COLOR, JointView, area_corners, curve_points, density_top, get_cover,
+    make_joint_view,
 )
 from scenes.theme.base import LectureScene, Sweep
-from scenes.theme.palette import FOREGROUND, SECOND_ROUTE, TICK_SIZE, TRUTH
+from scenes.theme.dashes import SECOND_ROUTE_DASH, dashed_points, get_dashed
 from scenes.theme.numbers import decimals_for
+from scenes.theme.palette import FOREGROUND, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import PlotAxes, line_swatch, make_legend
 
@@ -39,7 +40,7 @@ def get_shadow_layers(axes: PlotAxes, along: np.ndarray, values: np.ndarray, swe
 
     area.add_updater(grow_area)
     curve.add_updater(lambda m: m.set_points(dashed_points(
-        curve_points(axes, along, values, sweep.position, sideways))))
+        curve_points(axes, along, values, sweep.position, sideways), SECOND_ROUTE_DASH)))
     return VGroup(area, curve)
 
 
@@ -78,7 +79,7 @@ class MargJointMarginals(LectureScene):
         masses = ", ".join(f"{100 * m:.0f}\\%" for m in r.contour_mass)
         legend = make_legend([
             (line_swatch(CONTOUR_COLOR), Tex(f"ellipses hold {masses}", font_size=TICK_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
              Tex("trapezoid sum over the grid", font_size=TICK_SIZE)),
             (line_swatch(TRUTH), MathTex(r"\mathcal{N}(\mu_x, \Sigma_{xx}),\ "
                                          r"\mathcal{N}(\mu_z, \Sigma_{zz})",
@@ -179,10 +180,10 @@ class MargJointMarginals(LectureScene):
         self.step("Another joint, another correlation, the very same shadows")
         other = make_joint_view(r, r.other_joint_density, r.other_contour_ellipses,
                                 FIRST_CORNER + SECOND_SHIFT, tops)
-        copies_x = get_dashed_curve(curve_points(other.below, r.x, r.other_marginal_x_numerical),
-                                    SECOND_ROUTE)
-        copies_z = get_dashed_curve(curve_points(other.side, r.z, r.other_marginal_z_numerical,
-                                                 sideways=True), SECOND_ROUTE)
+        copies_x = get_dashed(curve_points(other.below, r.x, r.other_marginal_x_numerical),
+                              SECOND_ROUTE, SECOND_ROUTE_DASH, 3.5)
+        copies_z = get_dashed(curve_points(other.side, r.z, r.other_marginal_z_numerical,
+                                           sideways=True), SECOND_ROUTE, SECOND_ROUTE_DASH, 3.5)
         shade = VGroup(*[VMobject(fill_color=SECOND_ROUTE, fill_opacity=0.25, stroke_width=0)
                          .set_points_as_corners(area_corners(axes, along, values,
                                                              sideways=sideways))

@@ -6,14 +6,16 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, MathTex, Text, VGroup, VMobject
+from manim import (
+    BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, BackgroundRectangle, MathTex, Text, VGroup, VMobject,
+)
 
-from scenes.theme.numbers import fixed_number
+from scenes.theme.numbers import LARGE, fixed_number, format_number
 from scenes.theme.palette import (
     EQUATION_SIZE, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE,
 )
 
-__all__ = ["Readout", "make_header", "make_panel", "merge_outlines"]
+__all__ = ["Readout", "backed", "make_header", "make_panel", "merge_outlines", "scaled_row"]
 
 
 def _fit(mobject: VMobject, max_width: float) -> VMobject:
@@ -96,6 +98,36 @@ def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
         numbers.add(number)
     # The labels never change: one merged outline is one path for Cairo to fill per frame.
     return VGroup(merge_outlines(VGroup(*labels)), numbers)
+
+
+def scaled_row(label: str, values: np.ndarray, getter: Callable[[], float],
+               decimals: int) -> tuple[str, Callable[[], float], int]:
+    """A :func:`make_panel` row for a live value that may be huge: when ``values`` (its plot
+    limits, say) reach ``LARGE``, the label gets the power of ten (``f(x) / 10^{12}``) and
+    the value is divided by it, so the moving digits fit the panel's column. (A fixed huge
+    value is typeset whole instead, with :func:`scenes.theme.numbers.number_tex`.)"""
+    largest = float(np.max(np.abs(values))) if len(values) else 0.0
+    if largest < LARGE:
+        return label, getter, decimals
+    power = int(np.floor(np.log10(largest)))
+    return (rf"{label}\,/\,{format_number(10.0**power)}", lambda: getter() / 10.0**power,
+            decimals)
+
+
+def backed(label: VMobject, opacity: float = 0.8, buff: float = 0.05) -> VMobject:
+    """``label`` over a dark rectangle, so it reads on a heat map or across lines.
+
+    A label whose glyphs are submobjects (a MathTex) gets the rectangle behind them and is
+    returned itself, so its updaters and moves carry the rectangle. A label with points of
+    its own (a :func:`merge_outlines` outline) would draw them under a rectangle it held
+    (Manim draws a mobject before its submobjects): it is returned as
+    ``VGroup(rectangle, label)`` instead.
+    """
+    if label.has_points():
+        return VGroup(BackgroundRectangle(label, fill_opacity=opacity, buff=buff), label)
+    if not label.submobjects:
+        return label
+    return label.add_background_rectangle(opacity=opacity, buff=buff)
 
 
 def merge_outlines(group: VMobject) -> VMobject:
