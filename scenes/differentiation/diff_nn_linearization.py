@@ -278,7 +278,7 @@ class DiffNnLinearization(LectureScene):
 
 
 def _words(count: float) -> str:
-    """A large count in words for a caption: 1e9 -> 'a billion', 1e18 -> '10¹⁸'."""
+    """A large count in words for a caption: 1e9 -> 'a billion', 1e18 -> '10^18'."""
     names = {9: "a billion", 12: "a trillion", 6: "a million"}
     exponent = int(np.floor(np.log10(count)))
     if np.isclose(count, 10.0**exponent) and exponent in names:

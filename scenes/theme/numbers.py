@@ -1,7 +1,7 @@
 """The one number formatter: panels, tick labels and captions all write numbers with it.
 
 A number is written in fixed form (``0.25``, ``1,234.5000``) or, when it is too large, too
-small or too long for that, as ``m \\times 10^{k}`` (TeX) or ``m×10ᵏ`` (caption text); never
+small or too long for that, as ``m \\times 10^{k}`` (TeX) or ``m×10^k`` (caption text); never
 with a raw ``e``. ``-0`` (a negative number that rounds to zero) is written ``0``; +-inf is
 ``\\infty`` or ``infinity``. Pure strings, no mobjects: tested as a table in
 tests/scenes/test_numbers.py.
@@ -26,9 +26,6 @@ SMALL = 1e-4
 
 MAX_CHARS = 11
 """A fixed form longer than this (sign, digits, separators) switches to a power of ten."""
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 
 def fixed_number(value: float, decimals: int, grouping: bool = False) -> str:
     """``value`` to ``decimals`` places (commas between thousands if ``grouping``), with a
@@ -83,7 +80,7 @@ def format_number(value: float, digits: int = 3, *, decimals: int | None = None,
         power = f"10^{{{exponent}}}"
         return power if mantissa == "1" else ("-" + power if mantissa == "-1"
                                               else rf"{mantissa} \times {power}")
-    power = "10" + str(exponent).translate(_SUPERSCRIPTS)
+    power = f"10^{exponent}"  # plain ASCII, as the captions wrote powers before
     return power if mantissa == "1" else ("-" + power if mantissa == "-1"
                                           else f"{mantissa}×{power}")
 
