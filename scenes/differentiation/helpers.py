@@ -16,10 +16,8 @@ from manim import (
 
 from scenes.theme.dashes import Dash, dash_segments
 from scenes.theme.layout import distinct_labels, nice_ticks
-from scenes.theme.palette import (
-    AXIS, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TICK_SIZE,
-)
-from scenes.theme.panel import merge_outlines
+from scenes.theme.palette import AXIS, FOREGROUND, LABEL_SIZE, SAFE_X, TICK_SIZE
+from scenes.theme.panel import merge_outlines, panel_label_place
 from scenes.theme.plots import PlotAxes, plot_box
 from scenes.theme.shapes import clip_segments, get_segments, segment_points
 
@@ -28,9 +26,6 @@ __all__ = [
     "label_tex", "make_plot", "make_vector_panel",
     "place_beside", "square_cells_points", "window_curve_points",
 ]
-
-PANEL_ROW_STEP = 0.48  # as scenes.theme.panel.make_panel
-PANEL_WIDTH = 3.6
 
 
 def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor = FOREGROUND
@@ -171,8 +166,7 @@ def make_vector_panel(rows: Sequence[tuple[str, str]], first_row: int = 0) -> VG
     label_width = max(label.width for label in labels)
     panel = VGroup()
     for i, (label, (_, value)) in enumerate(zip(labels, rows)):
-        row_y = SAFE_Y - 0.2 - PANEL_ROW_STEP * (first_row + i)
-        label.move_to([SAFE_X - PANEL_WIDTH + label_width, row_y, 0], aligned_edge=RIGHT)
+        panel_label_place(label, label_width, first_row + i)
         number = MathTex(value, font_size=LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
         row = merge_outlines(VGroup(label, number))
         if row.get_right()[0] > SAFE_X:

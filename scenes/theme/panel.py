@@ -15,7 +15,21 @@ from scenes.theme.palette import (
     EQUATION_SIZE, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE,
 )
 
-__all__ = ["Readout", "backed", "make_header", "make_panel", "merge_outlines", "scaled_row"]
+__all__ = [
+    "PANEL_ROW_STEP", "PANEL_TOP_GAP", "PANEL_WIDTH", "Readout", "backed", "make_header",
+    "make_panel", "merge_outlines", "panel_label_place", "scaled_row",
+]
+
+
+PANEL_WIDTH, PANEL_ROW_STEP, PANEL_TOP_GAP = 3.6, 0.48, 0.2
+"""The number panel's column (screen units from the safe area's right edge), its row
+spacing, and its first row's distance below the safe area's top: every panel uses them."""
+
+
+def panel_label_place(label: VMobject, label_width: float, row: int) -> VMobject:
+    """Put a panel row's label (``... =``) so that labels ``label_width`` wide end at one x."""
+    return label.move_to([SAFE_X - PANEL_WIDTH + label_width,
+                          SAFE_Y - PANEL_TOP_GAP - PANEL_ROW_STEP * row, 0], aligned_edge=RIGHT)
 
 
 def _fit(mobject: VMobject, max_width: float) -> VMobject:
@@ -92,7 +106,7 @@ def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
     label_width = max(label.width for label in labels)
     numbers = VGroup()
     for i, (label, (_, getter, decimals)) in enumerate(zip(labels, rows)):
-        label.move_to([SAFE_X - 3.6 + label_width, SAFE_Y - 0.2 - 0.48 * i, 0], aligned_edge=RIGHT)
+        panel_label_place(label, label_width, i)
         number = Readout(getter(), decimals, LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
         number.add_updater(lambda mob, get=getter: mob.set_value(get()))  # keeps its left edge
         numbers.add(number)

@@ -42,3 +42,20 @@ def test_scaled_row_divides_a_huge_value_by_its_power_of_ten():
     assert label == r"f(x)\,/\,10^{12}" and decimals == 2
     np.testing.assert_allclose(getter(), 3.0)
     assert scaled_row("f(x)", np.array([1.0, 99.0]), lambda: 7.0, 2)[0] == "f(x)"
+
+
+def test_panel_labels_end_at_one_x_a_row_step_apart():
+    from manim import RIGHT
+
+    from scenes.theme.palette import SAFE_X, SAFE_Y
+    from scenes.theme.panel import PANEL_ROW_STEP, PANEL_TOP_GAP, PANEL_WIDTH, panel_label_place
+
+    short, wide = MathTex("x ="), MathTex(r"\textstyle\int p(x,z)\,dx =")
+    width = max(short.width, wide.width)
+    panel_label_place(short, width, 0)
+    panel_label_place(wide, width, 3)
+    np.testing.assert_allclose([short.get_edge_center(RIGHT)[0], wide.get_edge_center(RIGHT)[0]],
+                               SAFE_X - PANEL_WIDTH + width, atol=1e-9)
+    np.testing.assert_allclose([short.get_y(), wide.get_y()],
+                               [SAFE_Y - PANEL_TOP_GAP, SAFE_Y - PANEL_TOP_GAP - 3 * PANEL_ROW_STEP],
+                               atol=1e-9)
