@@ -330,6 +330,7 @@ class Grid2D:
     A: np.ndarray  # shape: (2, 2)
     det: float  # signed area factor
     density_scale: float  # 1 / |det A|
+    A_inverse: np.ndarray  # shape: (2, 2), the map back: p_Y(y) = p_X(A^-1 y) / |det A|
     unit_square_image: np.ndarray  # shape: (4, 2), A applied to (0,0), (1,0), (1,1), (0,1)
     samples: np.ndarray = internal()  # shape: (n_samples, 2), N(0, I)
     transformed_samples: np.ndarray = internal()  # shape: (n_samples, 2), samples @ A.T
@@ -407,6 +408,7 @@ def grid_2d(
         A=matrix,
         det=det,
         density_scale=1.0 / abs(det),
+        A_inverse=np.array([[matrix[1, 1], -matrix[0, 1]], [-matrix[1, 0], matrix[0, 0]]]) / det,
         unit_square_image=UNIT_SQUARE @ matrix.T,
         samples=samples,
         transformed_samples=samples @ matrix.T,

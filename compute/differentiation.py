@@ -39,6 +39,7 @@ torch is imported inside the functions, so importing this module stays cheap.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,7 +57,9 @@ __all__ = [
     "HVP_COST_IN_GRADIENTS",
     "LARGE_NETWORK_PARAMETERS",
     "MAX_MAGNITUDE",
+    "QUADRATIC_TOLERANCE",
     "SOURCE_DRAWS_BEFORE_NETWORK",
+    "ZERO_TOLERANCE",
     "JvpHvp",
     "NnLinearization",
     "TangentCurvature",
@@ -80,6 +83,15 @@ CONTOUR_LEVELS = 12
 
 MAX_MAGNITUDE = 1e12
 """Largest |f|, |f'| or |f''| (and gradient and HVP entry) a scene is asked to draw."""
+
+ZERO_TOLERANCE = 1e-12
+"""A sweep value within this fraction of the largest size of its kind on the sweep is 0:
+rounding noise (sin(pi) is 1.2e-16), not a sign. The inflection search, the bending verdicts
+(convex, concave, inflection) and the numbers shown all use this one tolerance."""
+
+QUADRATIC_TOLERANCE = 1e-9
+"""The second-order curve is exact when it misses ``f`` by at most this fraction of the
+first-order gap (or of ``|f(x0)|``, if larger): then ``f`` is quadratic along ``v``."""
 
 BISECTION_STEPS = 60
 """Halvings of a sweep-grid cell: 2^-60 of any cell is below float64 resolution."""
@@ -189,6 +201,8 @@ class TangentCurvature:
     value: np.ndarray  # shape: (K,), f(test_points)
     gradient: np.ndarray  # shape: (K,), f'(test_points)
     hessian: np.ndarray  # shape: (K,), f''(test_points)
+    bending: np.ndarray  # shape: (K,), 1 convex, -1 concave, 0 where f'' is 0 (ZERO_TOLERANCE)
+    at_inflection: np.ndarray  # shape: (K,), bool: an inflection point is at the test point
     sweep_x: np.ndarray = internal()  # shape: (N,), linspace over x_range and the test points
     sweep_value: np.ndarray = internal()  # shape: (N,), f
     sweep_gradient: np.ndarray = internal()  # shape: (N,), f'
@@ -210,6 +224,23 @@ class TangentCurvature:
         rows = np.stack([self.sweep_x, self.sweep_value, self.sweep_gradient,
                          self.sweep_hessian])
         return rows[:, k] if weight == 0 else (1 - weight) * rows[:, k] + weight * rows[:, k + 1]
+
+    def shown(self, position: float) -> np.ndarray:
+        """:meth:`at` with rounding noise shown as 0: each of ``x, f, f', f''`` within
+        ``ZERO_TOLERANCE`` of its largest size on the sweep is 0."""
+        rows = (self.sweep_x, self.sweep_value, self.sweep_gradient, self.sweep_hessian)
+        scales = np.array([np.abs(row).max() for row in rows])
+        values = self.at(position)
+        return np.where(np.abs(values) <= ZERO_TOLERANCE * scales, 0.0, values)
+
+    def bending_at(self, position: float) -> int:
+        """1 where ``f`` is convex at a grid position, -1 where concave, 0 where ``f'' = 0``."""
+        return int(np.sign(self.shown(position)[3]))
+
+    def is_inflection(self, x: float) -> bool:
+        """Whether an inflection point lies at ``x`` (within ``ZERO_TOLERANCE`` of the width)."""
+        width = self.sweep_x[-1] - self.sweep_x[0]
+        return bool(np.any(np.abs(self.inflection_points - x) <= ZERO_TOLERANCE * width))
 
     def tangent(self, position: float, xs: np.ndarray) -> np.ndarray:
         """The tangent line ``f(x0) + f'(x0) (x - x0)`` at grid position ``position``, at ``xs``."""
@@ -266,7 +297,7 @@ def _sign_changes(x: np.ndarray, curvature: np.ndarray) -> tuple[np.ndarray, np.
     Values within rounding of zero count as zero. A change across a run of zeros is an
     exact root (the middle of the run), returned as a bracket of width 0.
     """
-    tolerance = 1e-12 * max(1.0, float(np.abs(curvature).max()))
+    tolerance = ZERO_TOLERANCE * max(1.0, float(np.abs(curvature).max()))
     sign = np.where(np.abs(curvature) <= tolerance, 0.0, np.sign(curvature))
     nonzero = np.flatnonzero(sign)
     before, after = nonzero[:-1], nonzero[1:]
@@ -338,11 +369,13 @@ def tangent_curvature(
     roots = _refine_roots(evaluate, *_sign_changes(sweep_x, sweep[:, 2]))
     at_roots = evaluate(roots)
     keep = ~_first_bad(at_roots)
-    return TangentCurvature(
+    result = TangentCurvature(
         test_points=points,
         value=tests[:, 0],
         gradient=tests[:, 1],
         hessian=tests[:, 2],
+        bending=np.zeros(len(points), dtype=int),
+        at_inflection=np.zeros(len(points), dtype=bool),
         sweep_x=sweep_x,
         sweep_value=sweep[:, 0],
         sweep_gradient=sweep[:, 1],
@@ -354,6 +387,11 @@ def tangent_curvature(
         gradient_limits=_plot_limits(sweep[:, 1], tests[:, 1]),
         hessian_limits=_plot_limits(sweep[:, 2], [0.0, *tests[:, 2]]),
     )
+    # The verdicts at the test points, by the same rules the sweep shows between them.
+    return dataclasses.replace(
+        result,
+        bending=np.array([result.bending_at(k) for k in at_tests], dtype=int),
+        at_inflection=np.array([result.is_inflection(x) for x in points], dtype=bool))
 
 
 # --------------------------------------------------------------------------------------
@@ -376,6 +414,7 @@ class JvpHvp:
     f_true: np.ndarray  # shape: (SLICE_POINTS,), f(point + alpha v)
     f_linear: np.ndarray  # f(point) + alpha grad f . v
     f_quadratic: np.ndarray  # f_linear + alpha^2 / 2 v . H v
+    quadratic_exact: bool  # f_quadratic equals f_true within QUADRATIC_TOLERANCE
     point: np.ndarray = internal()  # shape: (2,)
     direction: np.ndarray = internal()  # shape: (2,), v as given (not normalised)
     value: float = internal()  # f(point)
@@ -573,6 +612,8 @@ def jvp_hvp(
     f_quadratic = f_linear + 0.5 * alphas**2 * directional_curvature
     curves = np.concatenate([f_true, f_linear, f_quadratic])
     _require_bounded("a Taylor curve", curves, np.tile(alphas, 3), "alpha")
+    scale = max(np.abs(f_true - f_linear).max(), abs(value), 1e-300)
+    quadratic_exact = bool(np.abs(f_true - f_quadratic).max() <= QUADRATIC_TOLERANCE * scale)
     grid = results[1:-SLICE_POINTS]
     shape = (CONTOUR_GRID_POINTS, CONTOUR_GRID_POINTS)
     grid_values = grid[:, 0].reshape(shape)
@@ -586,6 +627,7 @@ def jvp_hvp(
         f_true=f_true,
         f_linear=f_linear,
         f_quadratic=f_quadratic,
+        quadratic_exact=quadratic_exact,
         point=point_array,
         direction=v,
         value=float(value),

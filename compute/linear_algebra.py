@@ -42,6 +42,7 @@ __all__ = [
     "ConditionGallery",
     "NetworkJacobian",
     "SVDEllipse",
+    "SVDSummary",
     "SWEEP_FACTOR",
     "SWEEP_RADIUS",
     "SWEEP_STEPS",
@@ -54,6 +55,7 @@ __all__ = [
     "power_iteration",
     "spectral_normalization",
     "svd2",
+    "svd_summary",
     "svd_ellipse",
     "tanh_network_weights",
     "unit_circle",
@@ -180,6 +182,32 @@ def _principal_axes(u: np.ndarray, s: np.ndarray) -> np.ndarray:
     return (u * s).T
 
 
+@dataclass(frozen=True)
+class SVDSummary:
+    """The numbers every linear-algebra scene reads off the SVDs of M matrices."""
+
+    U: np.ndarray  # shape: (M, 2, 2), rotations (svd2's signs)
+    singular_values: np.ndarray  # shape: (M, 2), s[0] >= s[1] >= 0
+    Vt: np.ndarray  # shape: (M, 2, 2)
+    spectral_norm: np.ndarray  # shape: (M,), s[0]
+    condition_number: np.ndarray  # shape: (M,), s[0] / s[1], +inf when singular
+    determinant: np.ndarray  # shape: (M,), signed, from the SVD
+    principal_axes: np.ndarray  # shape: (M, 2, 2), rows s[0] u_1, s[1] u_2
+
+
+def svd_summary(matrices: np.ndarray) -> SVDSummary:
+    """:func:`svd2` of each 2x2 matrix in ``matrices`` (shape (M, 2, 2)) and what follows
+    from it, assembled once for all the scenes."""
+    decompositions = [svd2(m) for m in matrices]
+    u, s, vt = (np.array(part) for part in zip(*decompositions))
+    return SVDSummary(
+        U=u, singular_values=s, Vt=vt,
+        spectral_norm=s[:, 0].copy(),
+        condition_number=np.array([condition_number(row) for row in s]),
+        determinant=np.array([_determinant(*d) for d in decompositions]),
+        principal_axes=np.array([_principal_axes(a, b) for a, b, _ in decompositions]))
+
+
 # --------------------------------------------------------------------------------------
 # la_svd_ellipse
 # --------------------------------------------------------------------------------------
@@ -256,19 +284,20 @@ def svd_ellipse(A: Matrix2) -> SVDEllipse:
         If ``A`` is not a finite 2x2 matrix.
     """
     a = _as_matrix(A)
-    u, s, vt = svd2(a)
+    svd = svd_summary(a[None])
+    u, vt = svd.U[0], svd.Vt[0]
     u_angle, _ = orthogonal_angle(u)
     vt_angle, vt_reflects = orthogonal_angle(vt)
     circle = unit_circle()
     return SVDEllipse(
         A=a,
-        singular_values=s,
-        spectral_norm=float(s[0]),
-        condition_number=condition_number(s),
-        determinant=_determinant(u, s, vt),
+        singular_values=svd.singular_values[0],
+        spectral_norm=float(svd.spectral_norm[0]),
+        condition_number=float(svd.condition_number[0]),
+        determinant=float(svd.determinant[0]),
         U=u,
         Vt=vt,
-        principal_axes=_principal_axes(u, s),
+        principal_axes=svd.principal_axes[0],
         U_angle=u_angle,
         Vt_angle=vt_angle,
         Vt_reflects=vt_reflects,
@@ -320,18 +349,17 @@ def condition_gallery(matrices: Sequence[Matrix2], names: Sequence[str] | None =
     names = tuple(names) if names is not None else tuple(f"M{i + 1}" for i in range(len(arrays)))
     if len(names) != len(arrays):
         raise ValueError(f"{len(names)} names for {len(arrays)} matrices")
-    decompositions = [svd2(a) for a in arrays]
-    singular_values = np.array([s for _, s, _ in decompositions])
+    svd = svd_summary(np.array(arrays))
     circle = unit_circle()
     return ConditionGallery(
         name=names,
         matrices=np.array(arrays),
-        spectral_norm=singular_values[:, 0].copy(),
-        condition_number=np.array([condition_number(s) for s in singular_values]),
-        determinant=np.array([_determinant(*d) for d in decompositions]),
-        singular_values=singular_values,
-        bar_scale=float(singular_values.max()),
-        principal_axes=np.array([_principal_axes(u, s) for u, s, _ in decompositions]),
+        spectral_norm=svd.spectral_norm,
+        condition_number=svd.condition_number,
+        determinant=svd.determinant,
+        singular_values=svd.singular_values,
+        bar_scale=float(svd.singular_values.max()),
+        principal_axes=svd.principal_axes,
         circle=circle,
         ellipses=np.array([circle @ a.T for a in arrays]),
     )
@@ -449,22 +477,21 @@ def network_jacobian(torch_seed: int, hidden: int, points: Sequence[Sequence[flo
                     * (directions @ jacobians.transpose(0, 2, 1))[None])
     sweep_errors = (np.linalg.norm(sweep_true_images - sweep_linear, axis=3).max(axis=2)
                     / sweep_radii[:, None])
-    decompositions = [svd2(j) for j in jacobians]
-    singular_values = np.array([s for _, s, _ in decompositions])
+    svd = svd_summary(jacobians)
     return NetworkJacobian(
         points=centers,
         outputs=outputs,
         jacobians=jacobians,
-        singular_values=singular_values,
-        spectral_norms=singular_values[:, 0].copy(),
-        condition_numbers=np.array([condition_number(s) for s in singular_values]),
+        singular_values=svd.singular_values,
+        spectral_norms=svd.spectral_norm,
+        condition_numbers=svd.condition_number,
         radius=float(radius),
         linearization_errors=np.linalg.norm(true_images - linear_images, axis=2).max(axis=1),
         circle=directions,
         circles=circles,
         true_images=true_images,
         linear_images=linear_images,
-        principal_axes=np.array([radius * _principal_axes(u, s) for u, s, _ in decompositions]),
+        principal_axes=radius * svd.principal_axes,
         sweep_radii=sweep_radii,
         sweep_true_images=sweep_true_images,
         sweep_errors=sweep_errors,
@@ -563,7 +590,8 @@ def spectral_normalization(W: Matrix2 | None, scale: float, seed: int,
     drawn = scale * stream.randn(2, 2)
     start = stream.randn(2)
     w = drawn if W is None else _as_matrix(W)
-    u, s, vt = svd2(w)
+    svd = svd_summary(w[None])
+    u, s, vt = svd.U[0], svd.singular_values[0], svd.Vt[0]
     if s[0] == 0:
         raise NotComputable("W is the zero matrix: it has no direction to normalise")
     vectors, estimates = power_iteration(w, start, power_iterations)
@@ -572,7 +600,7 @@ def spectral_normalization(W: Matrix2 | None, scale: float, seed: int,
     return SpectralNormalization(
         W=w,
         singular_values=s,
-        spectral_norm=float(s[0]),
+        spectral_norm=float(svd.spectral_norm[0]),
         W_normalized=normalized,
         power_iteration_estimates=np.minimum(estimates, s[0]),
         power_iteration_vectors=vectors,

@@ -479,6 +479,8 @@ class Conditionals:
     conditional_means: np.ndarray  # shape: (k,), E[x | z] = mu_x + S_xz / S_zz (z - mu_z)
     conditional_variance: float  # S_xx - S_xz^2 / S_zz, the same for every z
     conditional_std: float
+    conditional_peak: float  # 1 / (sqrt(2 pi) conditional_std): the top of every p(x | z)
+    marginal_std: np.ndarray  # shape: (2,), sqrt(S_xx) and sqrt(S_zz)
     regression_slope: float  # S_xz / S_zz, the slope of the ridge E[x | z] against z
     marginal_z_at_values: np.ndarray  # shape: (k,), p(z_k) = N(mu_z, S_zz) pdf
     slice_areas: np.ndarray  # shape: (k,), trapezoid of p(x, z_k) over the grid's x
@@ -547,6 +549,8 @@ def conditionals(mean: Vector2, cov: Matrix2, z_values: Vector2, n_samples: int,
         conditional_means=means,
         conditional_variance=variance,
         conditional_std=std,
+        conditional_peak=float(normal_pdf(0.0, 0.0, std)),
+        marginal_std=np.sqrt(np.diag(cov)),
         regression_slope=slope,
         marginal_z_at_values=normal_pdf(z_values, mean[1], np.sqrt(cov[1, 1])),
         slice_areas=np.exp(tops[:, 0]) * integrals,

@@ -12,7 +12,7 @@ from scenes.theme.base import LectureScene
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAMPLE, SECOND_AXIS, TRUTH,
 )
-from scenes.theme.panel import make_panel
+from scenes.theme.panel import backed, make_panel
 from scenes.theme.shapes import (
     PlaneView, clip_segments, dot_cloud_points, get_dot_cloud, get_segments, segment_points,
 )
@@ -41,7 +41,7 @@ class CovGrid2d(LectureScene):
                                    np.abs(r.unit_square_image).max(axis=0) + 0.5])
         unit = min(1.0, *(half / reach))
         corners = np.array([[sx, sy] for sx in (-1, 1) for sy in (-1, 1)]) * half / unit
-        lines = int(min(30, np.ceil(np.abs(corners @ np.linalg.inv(r.A).T).max()
+        lines = int(min(30, np.ceil(np.abs(corners @ r.A_inverse.T).max()
                                     + half.max() / unit) + 1))
         k = np.arange(-lines, lines + 1, dtype=float)
         fixed = np.full_like(k, lines)
@@ -89,9 +89,9 @@ class CovGrid2d(LectureScene):
         )
         # Labels sit above the moving layers (z_index), so they are redrawn on top of them.
         for name in names:
-            name.add_background_rectangle(opacity=0.8, buff=0.05).set_z_index(2)
+            backed(name).set_z_index(2)
         area = MathTex(r"\text{area} = 1", font_size=LABEL_SIZE)
-        area.add_background_rectangle(opacity=0.8, buff=0.06).set_z_index(2)
+        backed(area, buff=0.06).set_z_index(2)
         area.next_to(to_screen(np.array([1.0, 0.5]))[0], RIGHT, buff=0.2)
         with self.narrate("The grid, the unit square of area 1, and the basis "
                           "vectors e1 and e2."):
@@ -150,7 +150,7 @@ class CovGrid2d(LectureScene):
             mover.clear_updaters()
         new_area = MathTex(rf"\text{{area}} = |\det A| = {abs(r.det):.2f}",
                            font_size=LABEL_SIZE)
-        new_area.add_background_rectangle(opacity=0.8, buff=0.06).set_z_index(2)
+        backed(new_area, buff=0.06).set_z_index(2)
         shape = VGroup(square, basis)
         side = RIGHT if shape.get_right()[0] + new_area.width + 0.4 < VIEW_HIGH[0] else LEFT
         new_area.next_to(shape, side, buff=0.2)
@@ -163,9 +163,8 @@ class CovGrid2d(LectureScene):
             (r"1/|\det A|", lambda: r.density_scale, 4),
         ])
         matrix_tex.next_to(panel, DOWN, buff=0.2).align_to(panel, RIGHT)
-        image_names = VGroup(*[MathTex(f"y_{i}", font_size=LABEL_SIZE).move_to(name)
-                               .add_background_rectangle(opacity=0.8, buff=0.05).set_z_index(2)
-                               for i, name in enumerate(names, start=1)])
+        image_names = VGroup(*[backed(MathTex(f"y_{i}", font_size=LABEL_SIZE).move_to(name))
+                               .set_z_index(2) for i, name in enumerate(names, start=1)])
         with self.narrate(f"The square's image has area |det A| = {abs(r.det):.2f}."):
             self.play(FadeIn(new_area), FadeIn(panel), FadeIn(matrix_tex),
                       ReplacementTransform(names, image_names), run_time=1.5)

@@ -11,9 +11,10 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
 from scenes.theme.base import LectureScene
+from scenes.theme.dashes import SECOND_ROUTE_DASH, get_dashed
 from scenes.theme.layout import nice_ceiling, nice_ticks, tick_labels
 from scenes.theme.palette import FOREGROUND, GRID, REFERENCE, SECOND_ROUTE, TICK_SIZE, TRUTH
-from scenes.theme.panel import make_panel
+from scenes.theme.panel import backed, make_panel
 from scenes.theme.plots import make_axes
 from scenes.theme.shapes import (
     PlaneView, get_heat_image, get_segments, make_color_bar, segment_points,
@@ -88,7 +89,7 @@ class CovJacobianField(LectureScene):
             box.set_points_as_corners(to_screen(c + side * np.vstack([edge, edge[:1]])))
             squares.add(box)
             tag = MathTex(str(n), font_size=TICK_SIZE)
-            tag.add_background_rectangle(opacity=0.8, buff=0.04)
+            backed(tag, buff=0.04)
             tags.add(tag)
         for tag, box in zip(tags, squares):
             tag.add_updater(lambda m, box=box: m.next_to(box, _away(box, squares), buff=0.06))
@@ -110,8 +111,8 @@ class CovJacobianField(LectureScene):
         parallelograms = VGroup()
         for ij in picks:
             corners = r.predicted_square(ij, side)
-            parallelograms.add(DashedVMobject(
-                Polygon(*to_screen(corners), color=SECOND_ROUTE, stroke_width=4), num_dashes=16))
+            parallelograms.add(get_dashed(to_screen(np.vstack([corners, corners[:1]])),
+                                          SECOND_ROUTE, SECOND_ROUTE_DASH, 4))
         panel = make_panel([(rf"|\det J|\ \text{{at}}\ {n}",
                              lambda ij=ij: abs(r.det_jacobian[ij]), 4)
                             for n, ij in enumerate(picks, start=1)])
@@ -143,7 +144,7 @@ class CovJacobianField(LectureScene):
             ring = Circle(radius=0.08, color=FOREGROUND, stroke_width=3)
             ring.move_to(heat_axes.c2p(r.x1[i], r.x2[j]))
             tag = MathTex(str(n), font_size=TICK_SIZE).next_to(ring, UR, buff=0.02)
-            tag.add_background_rectangle(opacity=0.8, buff=0.04)
+            backed(tag, buff=0.04)
             markers.add(ring, tag)
         with self.narrate("The same factor over the whole domain: "
                           "|det J| as a heat map."):

@@ -8,10 +8,11 @@ from __future__ import annotations
 import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
-from scenes.change_of_variables.helpers import LEGEND_SIZE, MAX_DOTS, bin_heights, spread
+from scenes.change_of_variables.helpers import MAX_DOTS, bin_heights, spread
 from scenes.theme.base import LectureScene
+from scenes.theme.dashes import GUIDE_DASH, REFERENCE_DASH, SECOND_ROUTE_DASH, get_dashed
 from scenes.theme.layout import nice_ceiling, nice_ticks, tick_labels, tick_tex
-from scenes.theme.palette import DOT_COLOR, FOREGROUND, REFERENCE, SECOND_ROUTE, TRUTH
+from scenes.theme.palette import DOT_COLOR, FOREGROUND, LABEL_SIZE, REFERENCE, SECOND_ROUTE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
     get_dashed_line, get_histogram, get_polyline, histogram_points, line_swatch, make_axes,
@@ -59,7 +60,7 @@ class CovLinear1d(LectureScene):
         dots.add_updater(lambda m: m.set_points(dot_cloud_points(
             axes.c2p(moved(x_dots), dot_heights / squash.get_value()).T, 0.03)))
         p_x = get_polyline(axes, r.x_grid, r.density_x, color=TRUTH)
-        p_x_label = MathTex(r"p_X = \mathcal{N}(0, 1)", color=TRUTH, font_size=LEGEND_SIZE)
+        p_x_label = MathTex(r"p_X = \mathcal{N}(0, 1)", color=TRUTH, font_size=LABEL_SIZE)
         p_x_label.next_to(axes.c2p(0, r.density_x.max()), UR, buff=0.15)
         with self.narrate(f"{p.n_samples:,} draws of X ~ N(0, 1): their histogram, "
                           "some of them as dots, and p_X."):
@@ -69,7 +70,7 @@ class CovLinear1d(LectureScene):
 
         # Every piece moves the draws and the bars.
         self.step("The map, one piece at a time")
-        before = get_dashed_line(axes, r.x_grid, r.density_x, num_dashes=50)
+        before = get_dashed_line(axes, r.x_grid, r.density_x)
         grows = abs(p.a) > 1
         with self.narrate(f"Multiply by |a| = {abs(p.a):g}: the draws spread "
                           f"{'out' if grows else 'in'}, and the bars "
@@ -110,14 +111,13 @@ class CovLinear1d(LectureScene):
         self.step("Two routes to p_Y agree")
         analytic = get_polyline(axes, r.y_grid, r.density_analytic, color=TRUTH, stroke_width=7)
         by_change = get_dashed_line(axes, r.y_grid, r.density_change_of_variables,
-                                    color=SECOND_ROUTE, num_dashes=60)
-        by_change.set_stroke(width=3.5)
+                                    SECOND_ROUTE, SECOND_ROUTE_DASH, 3.5)
         legend = make_legend([
-            (line_swatch(REFERENCE, dashed=True), MathTex(r"p_X \text{ before}",
-                                                          font_size=LEGEND_SIZE)),
-            (line_swatch(TRUTH), MathTex(r"\mathcal{N}(b,\, a^2)", font_size=LEGEND_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True),
-             MathTex(r"p_X\big((y-b)/a\big)\,|dx/dy|", font_size=LEGEND_SIZE)),
+            (line_swatch(REFERENCE, REFERENCE_DASH), MathTex(r"p_X \text{ before}",
+                                                          font_size=LABEL_SIZE)),
+            (line_swatch(TRUTH), MathTex(r"\mathcal{N}(b,\, a^2)", font_size=LABEL_SIZE)),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
+             MathTex(r"p_X\big((y-b)/a\big)\,|dx/dy|", font_size=LABEL_SIZE)),
         ])
         corner = UL if p.b >= (lo + hi) / 2 else UR
         legend.move_to(axes.c2p(lo if corner is UL else hi, top), aligned_edge=corner)
@@ -133,8 +133,8 @@ class CovLinear1d(LectureScene):
         arrow = Arrow(axes.c2p(p.b, peak_x), axes.c2p(p.b, peak_y), buff=0, color=FOREGROUND,
                       stroke_width=4, max_tip_length_to_length_ratio=0.3)
         level_x = np.array([min(0, p.b) - 0.3, max(0, p.b) + 0.3])  # from p_X's peak to the arrow
-        level = DashedLine(axes.c2p(level_x[0], peak_x), axes.c2p(level_x[1], peak_x),
-                           color=REFERENCE, dash_length=0.08)
+        level = get_dashed(np.array([axes.c2p(level_x[0], peak_x), axes.c2p(level_x[1], peak_x)]),
+                           REFERENCE, GUIDE_DASH, 4)
         factor = MathTex(rf"\times\left|\frac{{dx}}{{dy}}\right| = {r.jacobian_factor:.4g}",
                          font_size=30)
         bar_tops = np.repeat(r.y_hist_density, 2)

@@ -11,6 +11,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from compute.expr import parse, to_latex
 from scenes.change_of_variables.helpers import bin_heights, spread
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import GUIDE_DASH, SECOND_ROUTE_DASH, get_dashed
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.palette import DOT_COLOR, FOREGROUND, REFERENCE, SECOND_ROUTE, TRUTH
 from scenes.theme.panel import make_panel
@@ -94,8 +95,7 @@ class CovTanh(LectureScene):
         bars = get_histogram(density_axes, r.hist_edges, np.minimum(r.hist_density, d_hi),
                              sideways=True)
         p_y = get_dashed_line(density_axes, np.minimum(r.density, d_hi), r.y_grid,
-                              color=SECOND_ROUTE, num_dashes=45)
-        p_y.set_stroke(width=4.5)
+                              SECOND_ROUTE, SECOND_ROUTE_DASH, 4.5)
         with self.narrate("Their histogram, and p_Y from the formula (dashed): "
                           "the two agree."):
             self.play(FadeIn(bars), FadeOut(dots), run_time=1.5)
@@ -122,8 +122,8 @@ class CovTanh(LectureScene):
             self.play(Create(factor_curve), FadeIn(panel), run_time=1.5)
             self.wait(1)
 
-        guide = DashedLine(curve_axes.c2p(z_lo, 0), factor_axes.c2p(f_hi, 0), color=REFERENCE,
-                           dash_length=0.1, stroke_width=2)
+        guide = get_dashed(np.array([curve_axes.c2p(z_lo, 0), factor_axes.c2p(f_hi, 0)]),
+                           REFERENCE, GUIDE_DASH, 2)
         guide.add_updater(lambda m: m.set_y(curve_axes.c2p(z_lo, at(r.y_grid))[1]))
         rising = np.sign(r.z_grid[-1] - r.z_grid[0])
         direction = lambda: (curve_axes.c2p(1, rising / at(r.jacobian_factor))  # noqa: E731

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["LEGEND_SIZE", "MAX_DOTS", "bin_heights", "spread"]
+__all__ = ["MAX_DOTS", "bin_heights", "spread"]
 
 MAX_DOTS = 400  # draws drawn as dots in the 1D scenes; the histograms use all of them
-LEGEND_SIZE = 26
 
 
 def spread(n: int) -> np.ndarray:

@@ -11,14 +11,16 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
 from scenes.differentiation.helpers import (
-    COMPASS, backed, caption_number, format_number, label_tex, make_plot,
-    make_vector_panel, place_beside, window_curve_points,
+    COMPASS, label_tex, make_plot, make_vector_panel, place_beside, window_curve_points,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.dashes import SECOND_ORDER_DASH, SECOND_ROUTE_DASH
 from scenes.theme.layout import partial_polyline
+from scenes.theme.numbers import caption_number, number_tex
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ORDER, SECOND_ROUTE, TRUTH,
 )
+from scenes.theme.panel import backed
 from scenes.theme.plots import line_swatch, make_legend
 from scenes.theme.shapes import (
     dot_cloud_points, get_dot_cloud, get_heat_image, get_segments, segment_points,
@@ -45,7 +47,7 @@ def _gap_band(window, alphas: np.ndarray, upper: np.ndarray, lower: np.ndarray,
 
 
 def _vector_tex(values: np.ndarray) -> str:
-    return "(" + r",\ ".join(format_number(v, DECIMALS) for v in values) + ")"
+    return "(" + r",\ ".join(number_tex(v, DECIMALS, grouping=False) for v in values) + ")"
 
 
 class DiffJvpHvp(LectureScene):
@@ -97,9 +99,9 @@ class DiffJvpHvp(LectureScene):
         units = plane_window.units()
         panel = make_vector_panel([
             (r"\nabla f", _vector_tex(r.gradient)),
-            (r"v^{\top}\nabla f", format_number(r.directional_derivative, DECIMALS)),
+            (r"v^{\top}\nabla f", number_tex(r.directional_derivative, DECIMALS, grouping=False)),
             (r"H v", _vector_tex(r.hvp)),
-            (r"v^{\top} H v", format_number(r.directional_curvature, DECIMALS)),
+            (r"v^{\top} H v", number_tex(r.directional_curvature, DECIMALS, grouping=False)),
         ])
         v_end = plane_window.to_screen([r.point[0] + r.direction[0]],
                                        [r.point[1] + r.direction[1]])[0]
@@ -132,7 +134,8 @@ class DiffJvpHvp(LectureScene):
                                    [g_label], gap=0.14)
         v_label = place_beside(label_tex("v", font_size=LABEL_SIZE, color=TRUTH), v_end,
                                [v_hat, away, -away, *COMPASS], arrows, [g_label, point_label])
-        g_label, point_label, v_label = backed(g_label), backed(point_label), backed(v_label)
+        g_label, point_label, v_label = (backed(g_label, 0.7, 0.04), backed(point_label, 0.7, 0.04),
+                                           backed(v_label, 0.7, 0.04))
         with self.narrate(line):
             grow = [GrowArrow(gradient_arrow)] if g_norm > 0 else []
             self.play(*grow, FadeIn(g_label), FadeIn(point_label), FadeIn(panel[0]),
@@ -146,10 +149,9 @@ class DiffJvpHvp(LectureScene):
 
         legend = make_legend([
             (line_swatch(TRUTH), label_tex(r"f(x_0+\alpha v)", font_size=LABEL_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
              label_tex(r"\text{1st order: JVP}", font_size=LABEL_SIZE)),
-            (VGroup(*[Line(ORIGIN, 0.09 * RIGHT, color=SECOND_ORDER, stroke_width=4)
-                      .shift(0.17 * i * RIGHT) for i in range(4)]),
+            (line_swatch(SECOND_ORDER, SECOND_ORDER_DASH),
              label_tex(r"\text{2nd order: HVP}", font_size=LABEL_SIZE)),
         ], buff=0.14)
         legend.move_to([SAFE_X - 3.5, SAFE_Y - 2.2, 0], aligned_edge=UL)
@@ -195,7 +197,7 @@ class DiffJvpHvp(LectureScene):
         # The tangent line of the slice, and its gap.
         self.step("First order, one JVP")
         first_order = get_segments(SECOND_ROUTE, 4, 1.0, window_curve_points(
-            window, alphas, r.f_linear, dash=0.2, gap=0.12))
+            window, alphas, r.f_linear, SECOND_ROUTE_DASH))
         linear_gap = _gap_band(window, alphas, r.f_true, r.f_linear, SECOND_ROUTE)
         center_dot = VMobject()  # alpha = 0, the point itself, when the range holds it
         if p.alpha_range[0] <= 0 <= p.alpha_range[1]:
@@ -211,7 +213,7 @@ class DiffJvpHvp(LectureScene):
         # The gap shrinks to what is left beyond alpha^2.
         self.step("Second order, one HVP")
         second_order = get_segments(SECOND_ORDER, 4.5, 1.0, window_curve_points(
-            window, alphas, r.f_quadratic, dash=0.05, gap=0.09))
+            window, alphas, r.f_quadratic, SECOND_ORDER_DASH))
         quadratic_gap = _gap_band(window, alphas, r.f_true, r.f_quadratic, SECOND_ORDER)
         with self.narrate(f"Second order adds v.Hv = {caption_number(r.directional_curvature)}; "
                           "Hv is a double backward pass."):
@@ -219,10 +221,8 @@ class DiffJvpHvp(LectureScene):
             self.play(ReplacementTransform(linear_gap, quadratic_gap), run_time=1.5)
             self.wait(1.5)
 
-        scale = max(np.abs(r.f_true - r.f_linear).max(), 1e-300)
-        exact = np.abs(r.f_true - r.f_quadratic).max() <= 1e-9 * max(scale, abs(r.value))
         with self.narrate("f is quadratic along v: the second-order curve is exact."
-                          if exact else
+                          if r.quadratic_exact else
                           "The gap left grows like alpha cubed: tiny near alpha = 0."):
             self.wait(3)
         with self.narrate("H v takes two gradient passes. The Hessian itself is never "

@@ -11,10 +11,11 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.differentiation.helpers import (
-    box_points, caption_number, label_tex, make_plot, square_cells_points,
-    window_curve_points,
+    box_points, label_tex, make_plot, square_cells_points, window_curve_points,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.dashes import SECOND_ROUTE_DASH
+from scenes.theme.numbers import caption_number, format_number
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_ORDER, SECOND_ROUTE, TICK_SIZE, TRUTH,
 )
@@ -41,11 +42,8 @@ def _byte_size(count: float) -> str:
 
 
 def _power_of_ten(count: float) -> str:
-    exponent = int(np.floor(np.log10(count)))
-    mantissa = count / 10.0**exponent
-    if np.isclose(mantissa, 1):
-        return f"10^{{{exponent}}}"
-    return rf"{mantissa:.3g}\cdot 10^{{{exponent}}}"
+    """A large count as TeX, always with its power of ten: 4.2e18 -> 4.2 \\times 10^{18}."""
+    return format_number(count, 3, max_chars=0)
 
 
 class DiffNnLinearization(LectureScene):
@@ -71,7 +69,7 @@ class DiffNnLinearization(LectureScene):
         panel = make_panel([("y(x_0)", lambda: r.output_at_x0, 4), ("J d", lambda: r.jvp, 4)])
         legend = make_legend([
             (line_swatch(TRUTH), label_tex(r"y(x_0+\alpha d)", font_size=LABEL_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
              label_tex(r"y(x_0) + \alpha\, J d", font_size=LABEL_SIZE)),
         ], buff=0.14)
         legend.move_to([SAFE_X - 3.5, panel.get_bottom()[1] - 0.25, 0], aligned_edge=UL)
@@ -87,7 +85,7 @@ class DiffNnLinearization(LectureScene):
             axes, axes_drawn, window = build(RIGHT_SLOT[0] + 0.5 + overflow)
         output = get_segments(TRUTH, 4, 1.0, window_curve_points(window, r.alphas, r.output))
         jvp_line = get_segments(SECOND_ROUTE, 4, 1.0, window_curve_points(
-            window, r.alphas, r.linearized, dash=0.2, gap=0.12))
+            window, r.alphas, r.linearized, SECOND_ROUTE_DASH))
         center = VMobject()  # alpha = 0, the input x0 itself, when the range holds it
         if p.alpha_range[0] <= 0 <= p.alpha_range[1]:
             center = Dot(window.to_screen([0.0], window.clip_y([r.output_at_x0]))[0],
@@ -285,4 +283,4 @@ def _words(count: float) -> str:
     exponent = int(np.floor(np.log10(count)))
     if np.isclose(count, 10.0**exponent) and exponent in names:
         return names[exponent]
-    return f"10^{exponent}" if np.isclose(count, 10.0**exponent) else f"{count:.3g}"
+    return caption_number(count)

@@ -10,15 +10,14 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
-from scenes.differentiation.helpers import (
-    Window, caption_number, dashed_points, label_tex, make_plot, scaled_row,
-    window_curve_points,
-)
+from scenes.differentiation.helpers import Window, label_tex, make_plot, window_curve_points
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import GUIDE_DASH, REFERENCE_DASH, SECOND_ROUTE_DASH, dashed_points
+from scenes.theme.numbers import caption_number
 from scenes.theme.palette import (
     CONCAVE, CONVEX, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH,
 )
-from scenes.theme.panel import make_panel, merge_outlines
+from scenes.theme.panel import make_panel, merge_outlines, scaled_row
 from scenes.theme.plots import line_swatch, make_legend
 from scenes.theme.shapes import (
     clip_segments, dot_cloud_points, get_dot_cloud, get_segments, segment_points,
@@ -96,7 +95,7 @@ class DiffTangentCurvature(LectureScene):
                                                                     r.sweep_value))
         legend = make_legend([
             (line_swatch(TRUTH), label_tex(r"f,\ f''", font_size=LABEL_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
              label_tex(r"\text{tangent at } x", font_size=LABEL_SIZE)),
             (Square(0.3, stroke_width=0, fill_color=CONVEX, fill_opacity=0.6),
              label_tex(r"f'' > 0:\ \text{convex}", font_size=LABEL_SIZE)),
@@ -115,8 +114,8 @@ class DiffTangentCurvature(LectureScene):
         # The inflection points where it changes sign.
         self.step("f'' below, shaded by its sign")
         xs, convex_part, concave_part = r.curvature_parts()
-        zero_line = DashedVMobject(get_segments(REFERENCE, 2, 1.0, window_curve_points(
-            h_window, np.array(p.x_range), np.zeros(2))), num_dashes=40)
+        zero_line = get_segments(REFERENCE, 2, 1.0, window_curve_points(
+            h_window, np.array(p.x_range), np.zeros(2), REFERENCE_DASH))
         h_curve = get_segments(TRUTH, 3, 1.0, window_curve_points(h_window, r.sweep_x,
                                                                   r.sweep_hessian))
         convex, concave = r.convexity_intervals()
@@ -143,10 +142,10 @@ class DiffTangentCurvature(LectureScene):
             h_window.to_screen(points, np.zeros(len(points)))]), 0.09))
         guides = VMobject()
         if 0 < len(points) <= 8:
-            guides = DashedVMobject(get_segments(REFERENCE, 1.5, 0.8, segment_points(
-                f_window.to_screen(points, np.full(len(points), f_window.y_range[1])),
-                h_window.to_screen(points, np.full(len(points), h_window.y_range[0])))),
-                num_dashes=24 * len(points))
+            tops = f_window.to_screen(points, np.full(len(points), f_window.y_range[1]))
+            bottoms = h_window.to_screen(points, np.full(len(points), h_window.y_range[0]))
+            guides = get_segments(REFERENCE, 1.5, 0.8, np.concatenate([
+                dashed_points(np.array(ends), GUIDE_DASH) for ends in zip(tops, bottoms)]))
         if len(points) == 0:
             line = "f'' keeps one sign here, so f has no inflection point on this range."
         elif len(points) == 1:
@@ -174,7 +173,8 @@ class DiffTangentCurvature(LectureScene):
             xs_end = np.array([x0 - step[0], x0 + step[0]])
             ends = f_window.to_screen(xs_end, r.tangent(sweep.position, xs_end))
             starts, stops = clip_segments(ends[:1], ends[1:], f_window.low, f_window.high)
-            return dashed_points(starts[0], stops[0]) if len(starts) else np.zeros((0, 3))
+            return (dashed_points(np.array([starts[0], stops[0]]), SECOND_ROUTE_DASH)
+                    if len(starts) else np.zeros((0, 3)))
 
         def cursor_points() -> np.ndarray:
             x0, value, _, curvature = state()
@@ -230,8 +230,8 @@ class DiffTangentCurvature(LectureScene):
                 with self.narrate(line):
                     travel(k, self.speech_seconds(line))
             x0, value, slope, curvature = r.at(k)
-            word, color = self._bending(curvature, x0)
-            shown = [caption_number(v) for v in self._snapped(r.at(k))]
+            word, color = self._bending(k)
+            shown = [caption_number(v) for v in r.shown(k)]
             with self.narrate(f"At x = {shown[0]}: f' = {shown[2]}, f'' = {shown[3]}, "
                               f"{word}."):
                 if not narrated_leg:
@@ -257,15 +257,6 @@ class DiffTangentCurvature(LectureScene):
                           "f bends to."):
             self.wait(3)
 
-    def _snapped(self, values: np.ndarray) -> np.ndarray:
-        """``[x, f, f', f'']`` with rounding noise (below 1e-9 of each one's largest size on
-        the sweep) shown as 0: sin(pi) is 1.2e-16, not a number to read out."""
-        r = self.result
-        scales = [np.abs(a).max() for a in (r.sweep_x, r.sweep_value, r.sweep_gradient,
-                                            r.sweep_hessian)]
-        return np.array([0.0 if abs(v) <= 1e-9 * scale else v
-                         for v, scale in zip(values, scales)])
-
     def _leg_line(self, start: float, end: float) -> str:
         """What happens to the slope between two grid positions, for the caption."""
         r = self.result
@@ -275,20 +266,19 @@ class DiffTangentCurvature(LectureScene):
             return "On the way f'' crosses zero: the bend flips at the inflection point."
         if crossed > 1:
             return f"On the way f'' changes sign {crossed} times: the bend keeps flipping."
-        curvature = self._snapped(r.at(0.5 * (start + end)))[3]
-        if curvature > 0:
+        bending = r.bending_at(0.5 * (start + end))
+        if bending > 0:
             return "On a convex stretch f' rises: the tangent turns counter-clockwise."
-        if curvature < 0:
+        if bending < 0:
             return "On a concave stretch f' falls: the tangent turns clockwise."
         return "Where f'' is 0 the slope stays put: the tangent does not turn."
 
-    def _bending(self, curvature: float, x0: float) -> tuple[str, object]:
-        """How f bends at x0, for the caption and the verdict, and its colour."""
+    def _bending(self, k: int) -> tuple[str, object]:
+        """How f bends at grid index k (compute's verdict), for the caption and its colour."""
         r = self.result
-        scale = max(np.abs(r.sweep_hessian).max(), 1e-300)
-        if abs(curvature) > 1e-9 * scale:
-            return ("convex", CONVEX) if curvature > 0 else ("concave", CONCAVE)
-        width = r.sweep_x[-1] - r.sweep_x[0]
-        if np.any(np.abs(r.inflection_points - x0) <= 1e-6 * width):
+        bending = r.bending_at(k)
+        if bending:
+            return ("convex", CONVEX) if bending > 0 else ("concave", CONCAVE)
+        if r.is_inflection(r.sweep_x[k]):
             return "an inflection point", FOREGROUND
         return "no curvature here", FOREGROUND

@@ -7,30 +7,25 @@ lines and Taylor curves are clipped to the plot window here rather than drawn pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from manim import (
-    DL, DOWN, LEFT, RIGHT, UP, UR, BackgroundRectangle, MathTex, Mobject, ParsableManimColor,
-    VGroup, VMobject,
+    DL, DOWN, LEFT, RIGHT, UP, UR, MathTex, Mobject, ParsableManimColor, VGroup, VMobject,
 )
 
+from scenes.theme.dashes import Dash, dash_segments
 from scenes.theme.layout import distinct_labels, nice_ticks
-from scenes.theme.palette import (
-    AXIS, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TICK_SIZE,
-)
-from scenes.theme.panel import merge_outlines
-from scenes.theme.plots import PlotAxes
+from scenes.theme.palette import AXIS, FOREGROUND, LABEL_SIZE, SAFE_X, TICK_SIZE
+from scenes.theme.panel import merge_outlines, panel_label_place
+from scenes.theme.plots import PlotAxes, plot_box
 from scenes.theme.shapes import clip_segments, get_segments, segment_points
 
 __all__ = [
-    "COMPASS", "Window", "backed", "box_points", "caption_number",
-    "dashed_points", "format_number", "label_tex", "make_plot", "make_vector_panel",
-    "place_beside", "scaled_row", "square_cells_points", "window_curve_points",
+    "COMPASS", "Window", "box_points",
+    "label_tex", "make_plot", "make_vector_panel",
+    "place_beside", "square_cells_points", "window_curve_points",
 ]
-
-PANEL_ROW_STEP = 0.48  # as scenes.theme.panel.make_panel
-PANEL_WIDTH = 3.6
 
 
 def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor = FOREGROUND
@@ -38,15 +33,6 @@ def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor
     """A static MathTex label as one merged outline: a fade, a copy or a frame handles one
     path instead of a glyph tree."""
     return merge_outlines(MathTex(tex, font_size=font_size, color=color))
-
-
-def backed(label: VMobject, opacity: float = 0.7) -> VGroup:
-    """A label over a dark rectangle, so it reads on a heat map or across lines. (Manim's
-    add_background_rectangle puts the rectangle in front of a label that has points of its
-    own, such as a merged outline.)"""
-    if not label.has_points() and not label.submobjects:
-        return VGroup(label)
-    return VGroup(BackgroundRectangle(label, fill_opacity=opacity, buff=0.04), label)
 
 
 COMPASS = [np.array([np.cos(a), np.sin(a), 0.0])
@@ -84,41 +70,6 @@ def place_beside(label: Mobject, anchor: np.ndarray, directions: Sequence[np.nda
     return label.move_to(best)
 
 
-def format_number(value: float, decimals: int = 4) -> str:
-    """LaTeX for a number: ``decimals`` places below 1e5 in size, else a power of ten."""
-    value = float(value)
-    if abs(value) < 1e5:
-        text = f"{value:.{decimals}f}"
-        return text.lstrip("-") if set(text) <= set("-0.") else text
-    mantissa, exponent = f"{value:.3e}".split("e")
-    return rf"{mantissa}\cdot 10^{{{int(exponent)}}}"
-
-
-def caption_number(value: float) -> str:
-    """A number for a caption: three significant digits, no ``-0``."""
-    text = f"{float(value):.3g}"
-    return "0" if text in ("-0", "0") else text
-
-
-def scaled_row(label: str, values: np.ndarray, getter: Callable[[], float],
-               decimals: int) -> tuple[str, Callable[[], float], int]:
-    """A :func:`make_panel` row for a value that may be huge: when ``values`` (its plot
-    limits, say) reach 1e5, the label gets a power of ten (``f(x) / 10^{12}``) and the
-    value is divided by it, so the digits fit the panel's column."""
-    largest = float(np.max(np.abs(values))) if len(values) else 0.0
-    if largest < 1e5:
-        return label, getter, decimals
-    power = int(np.floor(np.log10(largest)))
-    return rf"{label}\,/\,10^{{{power}}}", lambda: getter() / 10.0**power, decimals
-
-
-def _tick_tex(label: str) -> str:
-    if "e" not in label:
-        return label
-    mantissa, exponent = label.split("e")
-    return rf"{mantissa}\cdot 10^{{{int(exponent)}}}"
-
-
 class Window:
     """A plot's data window ``[x_low, x_high] x [y_low, y_high]`` on a PlotAxes."""
 
@@ -145,47 +96,14 @@ class Window:
 
 
 def window_curve_points(window: Window, xs: np.ndarray, ys: np.ndarray,
-                        dash: float | None = None, gap: float = 0.1) -> np.ndarray:
-    """A polyline through (xs, ys) cut to the window: Bezier points of its visible pieces.
-
-    With ``dash`` (screen units) only dashes of that length, ``gap`` apart along the
-    curve, are kept: a dashed curve as one compound path.
-    """
+                        dash: Dash | None = None) -> np.ndarray:
+    """A polyline through (xs, ys) cut to the window: Bezier points of its visible pieces,
+    dashed with ``dash`` (measured along the curve across the cuts) if given."""
     screen = window.to_screen(xs, ys)
     starts, ends = clip_segments(screen[:-1], screen[1:], window.low - 1e-9, window.high + 1e-9)
     if not len(starts):
         return np.zeros((0, 3))
-    if dash is None:
-        return segment_points(starts, ends)
-    # Cut every piece into bits of at most a quarter dash; keep the bits whose middle
-    # falls on a dash, measured along the curve.
-    lengths = np.linalg.norm(ends - starts, axis=1)
-    bits = np.maximum(1, np.ceil(lengths / (dash / 4))).astype(int)
-    owner = np.repeat(np.arange(len(starts)), bits)
-    first = np.repeat(np.cumsum(bits) - bits, bits)
-    k = np.arange(len(owner)) - first
-    t0, t1 = k / bits[owner], (k + 1) / bits[owner]
-    direction = ends[owner] - starts[owner]
-    bit_starts = starts[owner] + t0[:, None] * direction
-    bit_ends = starts[owner] + t1[:, None] * direction
-    middle = np.concatenate([[0.0], np.cumsum(lengths)])[owner] + 0.5 * (t0 + t1) * lengths[owner]
-    keep = np.mod(middle, dash + gap) < dash
-    return segment_points(bit_starts[keep], bit_ends[keep])
-
-
-def dashed_points(start: np.ndarray, end: np.ndarray, dash: float = 0.16,
-                  gap: float = 0.1) -> np.ndarray:
-    """Dashes along the screen segment start -> end as one compound path (a mover can
-    re-set it every frame for the price of one array)."""
-    start, end = np.asarray(start, float), np.asarray(end, float)
-    length = float(np.linalg.norm(end - start))
-    if length < 1e-9:
-        return np.zeros((0, 3))
-    offsets = np.arange(0.0, length, dash + gap)
-    a = offsets / length
-    b = np.minimum(offsets + dash, length) / length
-    direction = end - start
-    return segment_points(start + a[:, None] * direction, start + b[:, None] * direction)
+    return segment_points(starts, ends) if dash is None else dash_segments(starts, ends, dash)
 
 
 def make_plot(x_limits: Sequence[float], y_limits: Sequence[float], x_label: str,
@@ -213,19 +131,16 @@ def make_plot(x_limits: Sequence[float], y_limits: Sequence[float], x_label: str
         y_low, y_high, y_ticks = nice_ticks(y_low - pad * spread, y_high + pad * spread, 4)
     _, _, x_ticks_at = nice_ticks(x_low, x_high, 5)
     x_ticks_at = [t for t in x_ticks_at if x_low <= t <= x_high]
-    axes = PlotAxes([x_low, x_high], [y_low, y_high], x_length=width, y_length=height,
-                    tips=False, axis_config={"color": AXIS, "stroke_width": 2,
-                                             "include_ticks": False})
-    axes.move_to([left + width / 2, top - height / 2, 0])
+    axes = plot_box([x_low, x_high], [y_low, y_high], width, height, [left, top - height, 0])
     labels = VGroup()
     y_texts = distinct_labels(y_ticks, 3)
     for value in y_ticks:
-        labels.add(MathTex(_tick_tex(y_texts[value]), font_size=TICK_SIZE)
+        labels.add(MathTex(y_texts[value], font_size=TICK_SIZE)
                    .next_to(axes.c2p(x_low, value), LEFT, 0.12))
     if x_ticks:
         x_texts = distinct_labels(x_ticks_at, 3)
         for value in x_ticks_at:
-            labels.add(MathTex(_tick_tex(x_texts[value]), font_size=TICK_SIZE)
+            labels.add(MathTex(x_texts[value], font_size=TICK_SIZE)
                        .next_to(axes.c2p(value, y_low), DOWN, 0.12))
         x_name = MathTex(x_label, font_size=LABEL_SIZE)
         x_name.next_to(axes.c2p(x_high, y_low), DOWN, buff=0.45).align_to(axes, RIGHT)
@@ -251,8 +166,7 @@ def make_vector_panel(rows: Sequence[tuple[str, str]], first_row: int = 0) -> VG
     label_width = max(label.width for label in labels)
     panel = VGroup()
     for i, (label, (_, value)) in enumerate(zip(labels, rows)):
-        row_y = SAFE_Y - 0.2 - PANEL_ROW_STEP * (first_row + i)
-        label.move_to([SAFE_X - PANEL_WIDTH + label_width, row_y, 0], aligned_edge=RIGHT)
+        panel_label_place(label, label_width, first_row + i)
         number = MathTex(value, font_size=LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
         row = merge_outlines(VGroup(label, number))
         if row.get_right()[0] > SAFE_X:

@@ -19,13 +19,14 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Mobject, VGroup, VMobject
 
 from scenes.theme.layout import nice_ceiling
+from scenes.theme.numbers import number_tex
 from scenes.theme.palette import LABEL_SIZE
 from scenes.theme.panel import make_panel
 from scenes.theme.shapes import PlaneView, clip_segments, segment_points
 
 __all__ = [
     "PlaneWindow", "arrow_points", "axis_lines", "box_of", "closed_polyline", "dashed_closed",
-    "dashed_line", "first_clear", "grid_lines", "make_number_panel", "number_tex", "number_text",
+    "dashed_line", "first_clear", "grid_lines", "make_number_panel",
     "parked", "place_beyond", "polyline_segments", "set_arrow", "set_mapped", "trace",
 ]
 
@@ -184,28 +185,6 @@ def set_arrow(mobject: VMobject, start: np.ndarray, end: np.ndarray, **kwargs: A
 # --------------------------------------------------------------------------------------
 # Numbers and the panel
 # --------------------------------------------------------------------------------------
-
-
-def number_tex(value: float, decimals: int, max_chars: int = 11, grouping: bool = True) -> str:
-    """A number as LaTeX to ``decimals`` places, ``\\infty`` for +inf, and in scientific
-    form when the fixed form would run past ``max_chars`` characters. ``grouping`` puts
-    commas between thousands, as the panel's readouts do."""
-    if math.isinf(value):
-        return r"\infty" if value > 0 else r"-\infty"
-    text = f"{value:{',' if grouping else ''}.{decimals}f}"
-    if set(text) <= set("-0.,"):  # no "-0.00"
-        text = text.lstrip("-")
-    if len(text) > max_chars:
-        mantissa, exponent = f"{value:.{min(decimals, 3)}e}".split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text.replace(",", "{,}")
-
-
-def number_text(value: float, decimals: int, max_chars: int = 11) -> str:
-    """:func:`number_tex` as plain text for a caption: what the screen shows, in words."""
-    tex = number_tex(value, decimals, max_chars)
-    return (tex.replace("{,}", ",").replace(r"\infty", "infinity")
-            .replace(r" \times 10^{", "e").replace("}", ""))
 
 
 def make_number_panel(rows: Sequence[tuple[str, float | Callable[[], float], int]]) -> VGroup:

@@ -10,15 +10,16 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, number_tex, polyline_segments, set_arrow, set_mapped,
+    dashed_closed, polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.layout import nice_ceiling, tick_tex
+from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
-    AXIS, FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, TICK_SIZE, TRUTH,
+    FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import merge_outlines
-from scenes.theme.plots import PlotAxes, bar_points, line_swatch, make_legend
+from scenes.theme.plots import bar_points, line_swatch, make_legend, plot_box
 from scenes.theme.shapes import PlaneView, get_segments
 
 __all__ = ["LaConditionGallery"]
@@ -99,10 +100,7 @@ class LaConditionGallery(LectureScene):
         self.step("The singular values as bars, on one shared scale")
         top = nice_ceiling(r.bar_scale)
         pad = 0.25 / width  # the vertical axis stands just left of the first column
-        bars_axes = PlotAxes([-pad, count], [0, top], x_length=(count + pad) * width,
-                             y_length=BARS[1] - BARS[0], tips=False,
-                             axis_config={"color": AXIS, "stroke_width": 2,
-                                          "include_ticks": False})
+        bars_axes = plot_box([-pad, count], [0, top], (count + pad) * width, BARS[1] - BARS[0])
         bars_axes.shift(np.array([start, BARS[0], 0]) - bars_axes.c2p(0, 0))
         ticks = VGroup(*[MathTex(tick_tex(v), font_size=TICK_SIZE)
                          .next_to(bars_axes.c2p(-pad, v), LEFT, buff=0.15) for v in (0, top)])

@@ -9,16 +9,18 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, box_of, dashed_closed, first_clear, make_number_panel, number_tex,
-    number_text, parked, polyline_segments, set_arrow, trace,
+    PlaneWindow, box_of, dashed_closed, first_clear, make_number_panel, parked,
+    polyline_segments, set_arrow, trace,
 )
-from scenes.theme.base import LectureScene
+from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import SECOND_ROUTE_DASH
 from scenes.theme.layout import nice_ticks, tick_labels
+from scenes.theme.numbers import format_number, number_tex, number_text
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE,
     TICK_SIZE, TRUTH,
 )
-from scenes.theme.panel import merge_outlines
+from scenes.theme.panel import backed, merge_outlines
 from scenes.theme.plots import line_swatch, make_axes, make_legend
 from scenes.theme.shapes import PlaneView, clip_segments, segment_points
 
@@ -30,20 +32,16 @@ INSETS_LEFT, INSETS_TOP, INSETS_BOTTOM = -1.75, 1.85, -SAFE_Y  # the zoomed outp
 AXIS_COLORS = (FIRST_AXIS, SECOND_AXIS)
 
 
-def _coordinate(value: float) -> str:
-    return f"{value:.4g}".replace("e", r"\mathrm{e}")
-
-
 class LaNnJacobian(LectureScene):
     def construct(self) -> None:
         r, p = self.result, self.p
         count = len(r.points)
         radii = r.sweep_radii
-        sweep = ValueTracker(0.0)  # fractional index into radii
+        sweep = Sweep(len(radii))  # fractional index into radii
 
         def blend(values: np.ndarray) -> np.ndarray:
             """values[k] between the sweep's steps (radii grow geometrically)."""
-            position = sweep.get_value()
+            position = sweep.position
             k = min(int(np.floor(position)), len(radii) - 2)
             if k < 0:
                 return values[0]
@@ -91,7 +89,7 @@ class LaNnJacobian(LectureScene):
         tags, boxes = VGroup(), [box_of(dot) for dot in dots]
         for k, x in enumerate(r.points):
             tag = MathTex(str(k + 1), font_size=LABEL_SIZE)
-            tag.add_background_rectangle(opacity=0.8, buff=0.04)
+            backed(tag, buff=0.04)
             at = input_screen(x)[0]
             spots = [(at, np.array([np.cos(a), np.sin(a), 0.0]))
                      for a in np.deg2rad([135, 45, 225, 315, 90, 180, 0, 270])]
@@ -119,7 +117,7 @@ class LaNnJacobian(LectureScene):
         frames, titles = VGroup(), VGroup()
         for k, (center, x) in enumerate(zip(centers, r.points)):
             frames.add(Square(side, color=REFERENCE, stroke_width=1.5).move_to(center))
-            title = MathTex(rf"{k + 1}:\ x_0 = ({_coordinate(x[0])},\ {_coordinate(x[1])})",
+            title = MathTex(rf"{k + 1}:\ x_0 = ({format_number(x[0], 4)},\ {format_number(x[1], 4)})",
                             font_size=TICK_SIZE)
             titles.add(merge_outlines(title.scale_to_fit_width(min(title.width, cell_w - 0.1))
                                       .next_to(frames[-1], UP, buff=0.12)))
@@ -147,7 +145,7 @@ class LaNnJacobian(LectureScene):
                           for k in range(count)])
         legend = make_legend([
             (line_swatch(TRUTH), Text("true image", font_size=TICK_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True), Text("J's prediction", font_size=TICK_SIZE)),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH), Text("J's prediction", font_size=TICK_SIZE)),
         ], buff=0.12)
         legend.move_to([SAFE_X, SAFE_Y - 0.65, 0], aligned_edge=UR)
         with self.narrate("Push each circle through the network, and zoom in on where "
@@ -209,14 +207,15 @@ class LaNnJacobian(LectureScene):
                 ring.add_updater(lambda m, x=x: draw_ring(m, x))
             for k, truth in enumerate(truths):
                 truth.add_updater(lambda m, k=k: draw_truth(m, k))
-            self.play(sweep.animate.set_value(len(radii) - 1), run_time=3, rate_func=linear)
+            self.play(sweep.tracker.animate.set_value(len(radii) - 1), run_time=3,
+                      rate_func=linear)
             self.wait(2)
         with self.narrate("J is local and linear: it holds only for small steps "
                           "around x0."):
             self.wait(2)
         with self.narrate(f"Back at radius {p.radius:g}, the prediction and the truth "
                           "agree again."):
-            self.play(sweep.animate.set_value(0.0), run_time=1.2)
+            self.play(sweep.tracker.animate.set_value(0.0), run_time=1.2)
             self.freeze_movers()
             # The growing truths were drawn last while they moved; the dashes go back on top.
             self.bring_to_front(predictions)

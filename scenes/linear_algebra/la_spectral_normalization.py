@@ -11,15 +11,17 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, axis_lines, dashed_closed, dashed_line, grid_lines, make_number_panel,
-    number_tex, number_text, parked, place_beyond, polyline_segments, set_arrow, set_mapped,
+    PlaneWindow, axis_lines, dashed_closed, dashed_line, grid_lines, make_number_panel, parked,
+    place_beyond, polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import REFERENCE_DASH, get_dashed
 from scenes.theme.layout import nice_ticks, tick_labels
+from scenes.theme.numbers import number_tex, number_text
 from scenes.theme.palette import (
     DOT_COLOR, FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SAMPLE, TRUTH,
 )
-from scenes.theme.panel import merge_outlines
+from scenes.theme.panel import backed, merge_outlines
 from scenes.theme.plots import get_polyline, make_axes
 from scenes.theme.shapes import dot_cloud_points, get_dot_cloud, get_segments
 
@@ -122,7 +124,7 @@ class LaSpectralNormalization(LectureScene):
             place_beyond(m, to_screen(image_tip)[0], image_tip, buff=0.1)
 
         for name, placer in zip(names, (beside_v, beyond_image)):
-            name.add_background_rectangle(opacity=0.8, buff=0.05)
+            backed(name)
             name.add_updater(placer)
         for mover in (vector, image, *names):
             mover.update()
@@ -140,8 +142,8 @@ class LaSpectralNormalization(LectureScene):
                                       tick_labels(x_ticks), tick_labels(y_ticks), PLOT_CENTER,
                                       width=3.7, height=1.9)
         plot_labels = merge_outlines(labels)
-        target = DashedLine(plot.c2p(0, sigma), plot.c2p(steps, sigma), color=TRUTH,
-                            stroke_width=2.5, dash_length=0.12)
+        target = get_dashed(np.array([plot.c2p(0, sigma), plot.c2p(steps, sigma)]), TRUTH,
+                            REFERENCE_DASH, 2.5)
         dots = get_dot_cloud(np.zeros((0, 3)), 0.05, SAMPLE)
         dots.add_updater(lambda m: m.set_points(dot_cloud_points(
             plot.c2p(ks[: sweep.index() + 1], estimates[: sweep.index() + 1]).T, 0.05)))
@@ -181,8 +183,7 @@ class LaSpectralNormalization(LectureScene):
         # The ellipse just touches the unit circle.
         self.step("Divide by sigma_max")
         touch = Dot(to_screen(r.U[:, 0])[0], radius=0.07, color=FOREGROUND)
-        touch_name = MathTex("u_1", font_size=LABEL_SIZE).add_background_rectangle(
-            opacity=0.8, buff=0.05)
+        touch_name = backed(MathTex("u_1", font_size=LABEL_SIZE))
         place_beyond(touch_name, touch.get_center(), r.U[:, 0], buff=0.15)
         normalized = MathTex(_matrix_tex(r"W / \sigma_{\max}", r.W_normalized),
                              font_size=LABEL_SIZE + 2).move_to(MATRIX_CENTER)

@@ -10,15 +10,15 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
     PlaneWindow, axis_lines, box_of, dashed_closed, dashed_line, first_clear, grid_lines,
-    make_number_panel, number_tex, parked, place_beyond, polyline_segments, set_arrow,
-    set_mapped, trace,
+    make_number_panel, parked, place_beyond, polyline_segments, set_arrow, set_mapped, trace,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE,
     TRUTH,
 )
-from scenes.theme.panel import merge_outlines
+from scenes.theme.panel import backed, merge_outlines
 from scenes.theme.shapes import clip_segments, get_segments
 
 __all__ = ["LaSvdEllipse"]
@@ -113,7 +113,7 @@ class LaSvdEllipse(LectureScene):
         names = VGroup()
         for i in range(2):
             name = MathTex(f"e_{i + 1}", font_size=LABEL_SIZE)
-            name.add_background_rectangle(opacity=0.8, buff=0.05)
+            backed(name)
 
             def keep_at_tip(m: Mobject, i: int = i) -> None:
                 """Beyond the tip, turned away from the other arrow: off both axis lines.
@@ -143,7 +143,7 @@ class LaSvdEllipse(LectureScene):
         v_names = VGroup()
         for i, color in enumerate(AXIS_COLORS):
             name = MathTex(f"v_{i + 1}", font_size=LABEL_SIZE, color=color)
-            name.add_background_rectangle(opacity=0.8, buff=0.05)
+            backed(name)
             spots = []
             for sign in (1, -1):
                 x, y = sign * r.Vt[i]
@@ -226,7 +226,7 @@ class LaSvdEllipse(LectureScene):
                                                stroke_width=0), origin, ends[i]))
             name = MathTex(rf"\sigma_{i + 1} u_{i + 1}", font_size=LABEL_SIZE,
                            color=AXIS_COLORS[i])
-            name.add_background_rectangle(opacity=0.85, buff=0.05)
+            backed(name, 0.85)
             along = ends[i] - origin
             across = np.array([-along[1], along[0], 0.0])
             middle = (origin + ends[i]) / 2
@@ -238,7 +238,7 @@ class LaSvdEllipse(LectureScene):
         relabel = []  # e_i becomes A e_i where a clear spot is found, else fades
         for i in range(2):
             name = MathTex(f"Ae_{i + 1}", font_size=LABEL_SIZE).set_opacity(0.7)
-            name.add_background_rectangle(opacity=0.8, buff=0.05)
+            backed(name)
             along = images[i] - origin
             across = np.array([-along[1], along[0], 0.0])
             if np.linalg.norm(along) > 1e-6 and first_clear(

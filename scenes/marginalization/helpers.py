@@ -17,21 +17,17 @@ from manim import (
 )
 
 from scenes.theme.layout import distinct_labels, nice_ticks, partial_polyline, tick_tex
-from scenes.theme.palette import AXIS, FOREGROUND, LABEL_SIZE, SAMPLE_HIGH, SAMPLE_LOW, TICK_SIZE
+from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SAMPLE_HIGH, SAMPLE_LOW, TICK_SIZE
 from scenes.theme.panel import merge_outlines
-from scenes.theme.plots import PlotAxes
+from scenes.theme.plots import PlotAxes, plot_box
 from scenes.theme.shapes import clip_segments, get_heat_image, segment_points
 
 __all__ = [
-    "CONTOUR_COLOR", "DASH", "GAP", "JointView", "MAX_IMAGE_CELLS", "Z_RAMP_LEVELS",
-    "area_corners", "contour_points", "curve_points", "dashed_points", "density_top",
-    "get_cover", "get_dashed_curve", "get_joint_image", "make_joint_view", "places_for",
-    "plot_axes",
+    "CONTOUR_COLOR", "JointView", "MAX_IMAGE_CELLS", "Z_RAMP_LEVELS",
+    "area_corners", "contour_points", "curve_points", "density_top",
+    "get_cover", "get_joint_image", "make_joint_view",
     "range_ticks", "tick_column", "tick_row", "z_levels", "z_ramp_colors",
 ]
-
-DASH, GAP = 0.11, 0.07
-"""Dash and gap of a dashed curve, screen units (a second route, TEAL, is drawn dashed)."""
 
 MAX_IMAGE_CELLS = 400
 """Largest grid drawn as an image per axis; finer grids are thinned (every k-th point)."""
@@ -44,31 +40,13 @@ VIEW_BELOW_H, VIEW_SIDE_W, VIEW_GAP = 1.45, 1.45, 0.3  # p(x) under it, p(z) bes
 CONTOUR_COLOR = FOREGROUND
 
 
-def plot_axes(x_range: Sequence[float], y_range: Sequence[float], corner: np.ndarray,
-              width: float, height: float) -> PlotAxes:
-    """Axes without ticks (labels are placed by hand) with their lower-left at ``corner``."""
-    axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
-                    axis_config={"color": AXIS, "stroke_width": 2, "include_ticks": False})
-    return axes.move_to(corner + np.array([width / 2, height / 2, 0]))
-
-
 def range_ticks(low: float, high: float, count: int = 4) -> dict[float, str]:
     """About ``count`` round tick values inside ``[low, high]`` (the axis is not padded out
     to them: a heat map spans its grid exactly), labelled so no two read the same."""
     _, _, ticks = nice_ticks(low, high, count)
     slack = 1e-9 * (high - low)
     inside = [t for t in ticks if low - slack <= t <= high + slack]
-    return {t: label.replace("e+0", "e").replace("e-0", "e-")
-            for t, label in distinct_labels(inside, 3).items()}
-
-
-def places_for(scale: float, significant: int, low: int, high: int = 9) -> int:
-    """Decimals that show ``significant`` digits of numbers of size ``scale`` (> 0), within
-    ``[low, high]``: a panel keeps the source's rounding at the lecture's scale and still
-    reads at a scale a thousand times smaller."""
-    if not scale > 0:
-        return low
-    return int(np.clip(significant - 1 - np.floor(np.log10(scale)), low, high))
+    return distinct_labels(inside, 3)
 
 
 def tick_row(axes: PlotAxes, ticks: dict[float, str], y: float) -> VGroup:
@@ -155,33 +133,6 @@ def area_corners(axes: PlotAxes, along: np.ndarray, values: np.ndarray,
     return _screen(axes, rim, heights, sideways)
 
 
-def dashed_points(points: np.ndarray, dash: float = DASH, gap: float = GAP) -> np.ndarray:
-    """A screen polyline (N, 3) as dashes of one compound path (Bezier points).
-
-    The dashes keep their place from the curve's start, so a curve growing along a sweep
-    adds dashes at its head and none crawl. Cheap enough to re-set every frame, unlike a
-    DashedVMobject (a mobject per dash).
-    """
-    points = np.asarray(points, float)
-    if len(points) < 2:
-        return np.zeros((0, 3))
-    lengths = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
-    if lengths[-1] <= 0:
-        return np.zeros((0, 3))
-    t = np.append(np.arange(0.0, lengths[-1], dash / 4), lengths[-1])
-    samples = np.column_stack([np.interp(t, lengths, points[:, k]) for k in range(3)])
-    middles = (t[:-1] + t[1:]) / 2
-    on = (middles % (dash + gap)) < dash
-    return segment_points(samples[:-1][on], samples[1:][on])
-
-
-def get_dashed_curve(points: np.ndarray, color, stroke_width: float = 3.5) -> VMobject:
-    """A dashed curve through screen ``points`` as one VMobject (see :func:`dashed_points`)."""
-    curve = VMobject(stroke_color=color, stroke_width=stroke_width, fill_opacity=0)
-    curve.set_points(dashed_points(points))
-    return curve
-
-
 def z_levels(z: np.ndarray, low: float, high: float, levels: int = Z_RAMP_LEVELS) -> np.ndarray:
     """The ramp level (0 .. levels-1) of each ``z`` over ``[low, high]`` (clipped)."""
     fraction = (np.asarray(z, float) - low) / (high - low)
@@ -225,11 +176,11 @@ def make_joint_view(r, density: np.ndarray, ellipses: np.ndarray, corner: np.nda
     x_range, z_range = (r.x[0], r.x[-1]), (r.z[0], r.z[-1])
     (top_x, tick_x), (top_z, tick_z) = tops
     width, height = VIEW_HEAT
-    heat = plot_axes(x_range, z_range, corner, width, height)
-    below = plot_axes(x_range, (0, top_x), corner + (VIEW_GAP + VIEW_BELOW_H) * DOWN, width,
-                      VIEW_BELOW_H)
-    side = plot_axes((0, top_z), z_range, corner + (width + VIEW_GAP) * RIGHT, VIEW_SIDE_W,
-                     height)
+    heat = plot_box(x_range, z_range, width, height, corner)
+    below = plot_box(x_range, (0, top_x), width, VIEW_BELOW_H,
+                     corner + (VIEW_GAP + VIEW_BELOW_H) * DOWN)
+    side = plot_box((0, top_z), z_range, VIEW_SIDE_W, height,
+                    corner + (width + VIEW_GAP) * RIGHT)
     image = get_joint_image(density, heat, x_range, z_range)
     contours = VMobject(stroke_color=CONTOUR_COLOR, stroke_width=1.6, stroke_opacity=0.75)
     contours.set_points(contour_points(ellipses, heat, x_range, z_range))

@@ -10,14 +10,16 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.marginalization.helpers import (
-    curve_points, dashed_points, get_cover, get_dashed_curve, get_joint_image, places_for,
-    plot_axes, range_ticks, tick_column, tick_row, z_levels, z_ramp_colors,
+    curve_points, get_cover, get_joint_image, range_ticks, tick_column, tick_row, z_levels,
+    z_ramp_colors,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.dashes import GUIDE_DASH, SECOND_ROUTE_DASH, dashed_points, get_dashed
 from scenes.theme.layout import nice_ticks, tick_tex
+from scenes.theme.numbers import decimals_for
 from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel, merge_outlines
-from scenes.theme.plots import line_swatch, make_legend
+from scenes.theme.plots import line_swatch, make_legend, plot_box
 from scenes.theme.shapes import clip_segments, get_dot_cloud, segment_points
 
 __all__ = ["MargConditionals"]
@@ -33,7 +35,7 @@ class MargConditionals(LectureScene):
         r = self.result
         (x0, x1), (z0, z1) = r.x_range, r.z_range
         order = np.argsort(r.z_values, kind="stable")  # slices bottom to top
-        peak = 1.0 / (np.sqrt(2.0 * np.pi) * r.conditional_std)  # of every p(x | z)
+        peak = r.conditional_peak  # of every p(x | z)
 
         self.step("The conditional, as a ratio and in closed form")
         self.open_with(
@@ -43,7 +45,7 @@ class MargConditionals(LectureScene):
             "Slice the joint at fixed z and rescale it.", run_time=1.5)
 
         self.step("The joint, and the lines of fixed z where it is cut")
-        heat = plot_axes((x0, x1), (z0, z1), HEAT_CORNER, HEAT_W, HEAT_H)
+        heat = plot_box((x0, x1), (z0, z1), HEAT_W, HEAT_H, HEAT_CORNER)
         image = get_joint_image(r.joint_density, heat, (x0, x1), (z0, z1))
         z_name = MathTex("z", font_size=LABEL_SIZE).next_to(heat.c2p(x0, z1), UP, buff=0.12)
         z_name.align_to(heat, LEFT)
@@ -53,7 +55,7 @@ class MargConditionals(LectureScene):
                                       tick_row(heat, range_ticks(x0, x1, 4), z0), z_name, x_name))
         line_ends = np.array([[heat.c2p(x0, z), heat.c2p(x1, z)] for z in r.z_values])
         cut_lines = VMobject(stroke_color=FOREGROUND, stroke_width=1.5, stroke_opacity=0.6)
-        cut_lines.set_points(np.concatenate([dashed_points(ends, 0.06, 0.08)
+        cut_lines.set_points(np.concatenate([dashed_points(ends, GUIDE_DASH)
                                              for ends in line_ends]))
         count = len(r.z_values)
         cover = get_cover(image, 1.0)  # fades out, then back in part way: the image stays still
@@ -97,8 +99,8 @@ class MargConditionals(LectureScene):
         exact_joint = VGroup(*[VMobject(stroke_color=TRUTH, stroke_width=5)
                                .set_points_as_corners(on_joint(r.conditional_pdf_analytic[k], k))
                                for k in range(count)])
-        grid_joint = VGroup(*[get_dashed_curve(on_joint(r.conditional_pdf_numerical[k], k),
-                                               SECOND_ROUTE, 3) for k in range(count)])
+        grid_joint = VGroup(*[get_dashed(on_joint(r.conditional_pdf_numerical[k], k),
+                                         SECOND_ROUTE, SECOND_ROUTE_DASH, 3) for k in range(count)])
         with self.narrate("Divide each by its area, the integral over x, "
                           "which is p(z): now each holds mass 1."):
             self.play(norm.animate.set_value(1.0), run_time=2.5)
@@ -112,7 +114,7 @@ class MargConditionals(LectureScene):
         self.step("One slice after another on common axes, with its numbers")
         top = 1.15 * max(peak, r.conditional_pdf_numerical.max())
         tick = max(t for t in nice_ticks(0, top, 3)[2] if t <= top)
-        slices = plot_axes((x0, x1), (0, top), SLICES_CORNER, SLICES_W, SLICES_H)
+        slices = plot_box((x0, x1), (0, top), SLICES_W, SLICES_H, SLICES_CORNER)
         slices_frame = merge_outlines(VGroup(
             tick_row(slices, range_ticks(x0, x1, 4), 0),
             tick_column(slices, {0.0: "0", tick: tick_tex(tick)}, x0),
@@ -123,7 +125,7 @@ class MargConditionals(LectureScene):
         legend = make_legend([
             (line_swatch(TRUTH), MathTex(r"\mathcal{N}\big(E[x\mid z],\ \mathrm{Var}[x\mid z]\big)",
                                          font_size=TICK_SIZE + 2)),
-            (line_swatch(SECOND_ROUTE, dashed=True),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
              MathTex(r"p(x, z) \,/ \textstyle\int p(x,z)\,dx", font_size=TICK_SIZE + 2)),
         ], buff=0.2)
         legend.next_to(slices, UP, buff=0.55).align_to(slices, LEFT)
@@ -131,19 +133,18 @@ class MargConditionals(LectureScene):
                                .set_points_as_corners(curve_points(slices, r.x,
                                                                    r.conditional_pdf_analytic[k]))
                                for k in range(count)])
-        grid_right = VGroup(*[get_dashed_curve(curve_points(slices, r.x,
-                                                            r.conditional_pdf_numerical[k]),
-                                               SECOND_ROUTE, 3) for k in range(count)])
+        grid_right = VGroup(*[get_dashed(curve_points(slices, r.x, r.conditional_pdf_numerical[k]),
+                                         SECOND_ROUTE, SECOND_ROUTE_DASH, 3) for k in range(count)])
         shown = ValueTracker(order[0])
-        sd_x, sd_z = np.sqrt(np.diag(r.cov))
+        sd_x, sd_z = r.marginal_std
         panel = make_panel([  # the source's rounding, more digits where numbers are small
-            ("z", lambda: r.z_values[int(shown.get_value())], places_for(sd_z, 2, 2)),
+            ("z", lambda: r.z_values[int(shown.get_value())], decimals_for(sd_z, 2, 2)),
             (r"\textstyle\int p(x,z)\,dx", lambda: r.slice_areas[int(shown.get_value())],
-             places_for(r.slice_areas.min(), 2, 4)),
+             decimals_for(r.slice_areas.min(), 2, 4)),
             (r"E[x\mid z]", lambda: r.conditional_means[int(shown.get_value())],
-             places_for(sd_x, 4, 4)),
+             decimals_for(sd_x, 4, 4)),
             (r"\mathrm{Var}[x\mid z]", lambda: r.conditional_variance,
-             places_for(r.conditional_variance, 5, 5)),
+             decimals_for(r.conditional_variance, 5, 5)),
         ])
         marker = Dot(radius=0.07, color=FOREGROUND)
         marker.add_updater(lambda m: m.move_to(heat.c2p(

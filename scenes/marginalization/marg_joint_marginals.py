@@ -10,10 +10,12 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.marginalization.helpers import (
-    CONTOUR_COLOR, JointView, area_corners, curve_points, dashed_points, density_top,
-    get_cover, get_dashed_curve, make_joint_view, places_for,
+    CONTOUR_COLOR, JointView, area_corners, curve_points, density_top, get_cover,
+    make_joint_view,
 )
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import SECOND_ROUTE_DASH, dashed_points, get_dashed
+from scenes.theme.numbers import decimals_for
 from scenes.theme.palette import FOREGROUND, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import PlotAxes, line_swatch, make_legend
@@ -38,7 +40,7 @@ def get_shadow_layers(axes: PlotAxes, along: np.ndarray, values: np.ndarray, swe
 
     area.add_updater(grow_area)
     curve.add_updater(lambda m: m.set_points(dashed_points(
-        curve_points(axes, along, values, sweep.position, sideways))))
+        curve_points(axes, along, values, sweep.position, sideways), SECOND_ROUTE_DASH)))
     return VGroup(area, curve)
 
 
@@ -77,7 +79,7 @@ class MargJointMarginals(LectureScene):
         masses = ", ".join(f"{100 * m:.0f}\\%" for m in r.contour_mass)
         legend = make_legend([
             (line_swatch(CONTOUR_COLOR), Tex(f"ellipses hold {masses}", font_size=TICK_SIZE)),
-            (line_swatch(SECOND_ROUTE, dashed=True),
+            (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
              Tex("trapezoid sum over the grid", font_size=TICK_SIZE)),
             (line_swatch(TRUTH), MathTex(r"\mathcal{N}(\mu_x, \Sigma_{xx}),\ "
                                          r"\mathcal{N}(\mu_z, \Sigma_{zz})",
@@ -98,12 +100,12 @@ class MargJointMarginals(LectureScene):
 
         # P(x) = sum over z.
         self.step("The mass falls onto the x axis, column by column")
-        density = places_for(max(r.marginal_x_analytic.max(), r.marginal_z_analytic.max()), 4, 4)
+        density = decimals_for(max(r.marginal_x_analytic.max(), r.marginal_z_analytic.max()), 4, 4)
         sweep_x = Sweep(len(r.x))
         layers_x = get_shadow_layers(view.below, r.x, r.marginal_x_numerical, sweep_x, False)
         cursor_x = get_cursor(view, sweep_x, r.x, r.marginal_x_numerical, vertical=True)
         panel_x = make_panel([
-            ("x", lambda: sweep_x.at(r.x), places_for(r.x[1] - r.x[0], 2, 2, 6)),
+            ("x", lambda: sweep_x.at(r.x), decimals_for(r.x[1] - r.x[0], 2, 2, 6)),
             (r"\textstyle\int p(x,z)\,dz", lambda: sweep_x.at(r.marginal_x_numerical), density),
             (r"\mathcal{N}(x;\,\mu_x,\Sigma_{xx})", lambda: sweep_x.at(r.marginal_x_analytic),
              density),
@@ -130,7 +132,7 @@ class MargJointMarginals(LectureScene):
         layers_z = get_shadow_layers(view.side, r.z, r.marginal_z_numerical, sweep_z, True)
         cursor_z = get_cursor(view, sweep_z, r.z, r.marginal_z_numerical, vertical=False)
         panel_z = make_panel([
-            ("z", lambda: sweep_z.at(r.z), places_for(r.z[1] - r.z[0], 2, 2, 6)),
+            ("z", lambda: sweep_z.at(r.z), decimals_for(r.z[1] - r.z[0], 2, 2, 6)),
             (r"\textstyle\int p(x,z)\,dx", lambda: sweep_z.at(r.marginal_z_numerical), density),
             (r"\mathcal{N}(z;\,\mu_z,\Sigma_{zz})", lambda: sweep_z.at(r.marginal_z_analytic),
              density),
@@ -161,7 +163,7 @@ class MargJointMarginals(LectureScene):
         exact_z = formula(view.side, r.z, r.marginal_z_analytic, True)
         panel_gap = make_panel([
             (r"\text{largest gap}", lambda: r.max_marginal_error,
-             places_for(r.max_marginal_error, 2, 5)),
+             decimals_for(r.max_marginal_error, 2, 5)),
             (r"\text{mass on grid}", lambda: r.grid_mass, 4),
         ])
         with self.narrate("By formula the marginals of a Gaussian are normal: "
@@ -181,10 +183,10 @@ class MargJointMarginals(LectureScene):
         self.step("Another joint, another correlation, the very same shadows")
         other = make_joint_view(r, r.other_joint_density, r.other_contour_ellipses,
                                 FIRST_CORNER + SECOND_SHIFT, tops)
-        copies_x = get_dashed_curve(curve_points(other.below, r.x, r.other_marginal_x_numerical),
-                                    SECOND_ROUTE)
-        copies_z = get_dashed_curve(curve_points(other.side, r.z, r.other_marginal_z_numerical,
-                                                 sideways=True), SECOND_ROUTE)
+        copies_x = get_dashed(curve_points(other.below, r.x, r.other_marginal_x_numerical),
+                              SECOND_ROUTE, SECOND_ROUTE_DASH, 3.5)
+        copies_z = get_dashed(curve_points(other.side, r.z, r.other_marginal_z_numerical,
+                                           sideways=True), SECOND_ROUTE, SECOND_ROUTE_DASH, 3.5)
         shade = VGroup(*[VMobject(fill_color=SECOND_ROUTE, fill_opacity=0.25, stroke_width=0)
                          .set_points_as_corners(area_corners(axes, along, values,
                                                              sideways=sideways))

@@ -10,10 +10,13 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.monte_carlo.helpers import checkpoint_axes
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import REFERENCE_DASH, SECOND_ROUTE_DASH, get_dashed
 from scenes.theme.layout import log_range, nice_ceiling
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, SAMPLE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
-from scenes.theme.plots import bar_points, get_polyline, make_axes, make_legend
+from scenes.theme.plots import (
+    bar_points, follow, get_dashed_line, get_polyline, make_axes, make_legend, polyline_corners,
+)
 
 __all__ = ["McConcentration"]
 
@@ -41,20 +44,17 @@ class McConcentration(LectureScene):
             {peak: f"{peak:g}"}, PLOT_LEFT)
         misses = r.miss_bins
 
-        def histogram() -> VGroup:
-            """Two compound shapes (misses solid, hits faint): one path per bar is slow."""
+        def histogram_part(m: VMobject, chosen: np.ndarray) -> None:
+            """Misses solid, hits faint: two compound shapes, as one path per bar is slow."""
             heights = sweep.at(r.hist_fraction)
-            shapes = VGroup()
-            for opacity, chosen in ((0.35, ~misses), (0.9, misses)):
-                shape = VMobject(stroke_width=0, fill_color=SAMPLE, fill_opacity=opacity)
-                shape.set_points(bar_points(left, edges[:-1][chosen], edges[1:][chosen],
-                                            heights[chosen]))
-                shapes.add(shape)
-            return shapes
+            m.set_points(bar_points(left, edges[:-1][chosen], edges[1:][chosen], heights[chosen]))
 
-        window = VGroup(*[DashedLine(left.c2p(x, 0), left.c2p(x, peak), color=TRUTH)
-                          for x in (r.mu - r.eps, r.mu + r.eps)])
-        bars = always_redraw(histogram)
+        window = VGroup(*[get_dashed(np.array([left.c2p(x, 0), left.c2p(x, peak)]), TRUTH,
+                                     REFERENCE_DASH, 4) for x in (r.mu - r.eps, r.mu + r.eps)])
+        bars = VGroup(*[VMobject(stroke_width=0, fill_color=SAMPLE, fill_opacity=opacity)
+                        .add_updater(lambda m, chosen=chosen: histogram_part(m, chosen))
+                        for opacity, chosen in ((0.35, ~misses), (0.9, misses))])
+        bars.update()
         lo_n, hi_n = log_range(r.n)
         right, right_labels = checkpoint_axes(
             r.n, [0, 1], r"P(|\bar X_N-\mu|\ge\varepsilon)", {0.0: "0", 0.5: "0.5", 1.0: "1"},
@@ -73,8 +73,8 @@ class McConcentration(LectureScene):
 
         self.step("The bounds, known before any sampling")
         chebyshev = get_polyline(right, log_n, r.chebyshev_bound, color=TRUTH)
-        hoeffding = DashedVMobject(get_polyline(right, log_n, r.hoeffding_bound, color=SECOND_ROUTE),
-                                   num_dashes=50)
+        hoeffding = get_dashed_line(right, log_n, r.hoeffding_bound, SECOND_ROUTE,
+                                    SECOND_ROUTE_DASH, 3)
         names = make_legend([Text("Chebyshev", font_size=TICK_SIZE, color=TRUTH),
                              Text("Hoeffding", font_size=TICK_SIZE, color=SECOND_ROUTE),
                              Text("observed", font_size=TICK_SIZE, color=SAMPLE)], buff=0.12)
@@ -87,8 +87,9 @@ class McConcentration(LectureScene):
             self.wait(0.5)
 
         self.step("The observed frequency, checkpoint by checkpoint")
-        observed = always_redraw(lambda: get_polyline(right, log_n, r.empirical_prob,
-                                                      sweep.position))
+        observed = follow(get_polyline(right, log_n, r.empirical_prob, 0),
+                          lambda: polyline_corners(right, log_n, r.empirical_prob,
+                                                   sweep.position))
         self.add(observed)
         self.play(FadeIn(names[2]), run_time=0.5)
         sweep.play_to_end(self, ["As N grows the means crowd inside the window...",

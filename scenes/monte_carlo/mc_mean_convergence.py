@@ -14,7 +14,9 @@ from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.layout import distinct_labels, log_range, log_ticks, nice_ceiling
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, REFERENCE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
-from scenes.theme.plots import get_band, get_dashed_line, get_polyline
+from scenes.theme.plots import (
+    band_corners, follow, get_band, get_dashed_line, get_polyline, polyline_corners,
+)
 
 __all__ = ["McMeanConvergence"]
 
@@ -56,11 +58,14 @@ class McMeanConvergence(LectureScene):
             self.wait(0.5)
 
         self.step("The sweep over checkpoints")
-        band = always_redraw(lambda: get_band(left, log_n, r.mean - r.ci_half_width,
-                                              r.mean + r.ci_half_width, sweep.position))
-        mean_line = always_redraw(lambda: get_polyline(left, log_n, r.mean, sweep.position))
-        width_line = always_redraw(lambda: get_polyline(right, log_n, np.log10(r.ci_half_width),
-                                                        sweep.position))
+        low, high = r.mean - r.ci_half_width, r.mean + r.ci_half_width
+        band = follow(get_band(left, log_n, low, high, 0),
+                      lambda: band_corners(left, log_n, low, high, sweep.position))
+        mean_line = follow(get_polyline(left, log_n, r.mean, 0),
+                           lambda: polyline_corners(left, log_n, r.mean, sweep.position))
+        width_line = follow(get_polyline(right, log_n, np.log10(r.ci_half_width), 0),
+                            lambda: polyline_corners(right, log_n, np.log10(r.ci_half_width),
+                                                     sweep.position))
         self.add(band, mean_line, width_line)
         sweep.play_to_end(self, ["With a handful of draws the mean swings and the band is wide.",
                                  "Each new draw moves it less, and the band closes in on mu."],

@@ -15,7 +15,7 @@ from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.layout import distinct_labels, log_range, log_ticks, nice_ceiling
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, REFERENCE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
-from scenes.theme.plots import get_dashed_line, get_polyline
+from scenes.theme.plots import follow, get_dashed_line, get_polyline, polyline_corners
 
 __all__ = ["McNonlinearExpectation"]
 
@@ -68,9 +68,10 @@ class McNonlinearExpectation(LectureScene):
             self.wait(0.5)
 
         self.step("One stream of draws, estimate and error side by side")
-        estimate = always_redraw(lambda: get_polyline(left, log_n, r.estimate, sweep.position))
-        error = always_redraw(lambda: get_polyline(right, log_n, shown_error, sweep.position,
-                                                   stroke_width=2))
+        estimate = follow(get_polyline(left, log_n, r.estimate, 0),
+                          lambda: polyline_corners(left, log_n, r.estimate, sweep.position))
+        error = follow(get_polyline(right, log_n, shown_error, 0, stroke_width=2),
+                       lambda: polyline_corners(right, log_n, shown_error, sweep.position))
         self.add(estimate, error)
         constant = np.max(r.abs_error) <= floor
         trend = ("Here f is constant: every draw gives its mean, so no error at all."

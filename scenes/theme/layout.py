@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from scenes.theme.numbers import format_number
+
 __all__ = [
     "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling", "nice_ticks",
     "partial_polyline", "tick_labels", "tick_tex",
@@ -40,8 +42,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, l
 
 
 def tick_tex(value: float) -> str:
-    """A tick label: integers without a decimal point, others to three significant digits."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"
+    """A tick label (TeX): three significant digits, trailing zeros dropped."""
+    return format_number(value, 3)
 
 
 def tick_labels(values: Sequence[float]) -> dict[float, str]:
@@ -50,10 +52,10 @@ def tick_labels(values: Sequence[float]) -> dict[float, str]:
 
 
 def distinct_labels(values: Sequence[float], significant: int = 6) -> dict[float, str]:
-    """Tick labels for ``values`` to ``significant`` digits, with more where two would read
-    the same (999.999 and 1000 at six digits)."""
+    """Tick labels (TeX) for ``values`` to ``significant`` digits, with more where two
+    would read the same (999.999 and 1000 at six digits)."""
     for digits in range(significant, 16):
-        labels = [f"{v:.{digits}g}" for v in values]
+        labels = [format_number(v, digits) for v in values]
         if len(set(labels)) == len(labels):
             break
     return dict(zip(values, labels))

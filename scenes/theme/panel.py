@@ -6,13 +6,30 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from manim import BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, MathTex, Text, VGroup, VMobject
+from manim import (
+    BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, BackgroundRectangle, MathTex, Text, VGroup, VMobject,
+)
 
+from scenes.theme.numbers import LARGE, fixed_number, format_number
 from scenes.theme.palette import (
     EQUATION_SIZE, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE,
 )
 
-__all__ = ["Readout", "make_header", "make_panel", "merge_outlines"]
+__all__ = [
+    "PANEL_ROW_STEP", "PANEL_TOP_GAP", "PANEL_WIDTH", "Readout", "backed", "make_header",
+    "make_panel", "merge_outlines", "panel_label_place", "scaled_row",
+]
+
+
+PANEL_WIDTH, PANEL_ROW_STEP, PANEL_TOP_GAP = 3.6, 0.48, 0.2
+"""The number panel's column (screen units from the safe area's right edge), its row
+spacing, and its first row's distance below the safe area's top: every panel uses them."""
+
+
+def panel_label_place(label: VMobject, label_width: float, row: int) -> VMobject:
+    """Put a panel row's label (``... =``) so that labels ``label_width`` wide end at one x."""
+    return label.move_to([SAFE_X - PANEL_WIDTH + label_width,
+                          SAFE_Y - PANEL_TOP_GAP - PANEL_ROW_STEP * row, 0], aligned_edge=RIGHT)
 
 
 def _fit(mobject: VMobject, max_width: float) -> VMobject:
@@ -57,9 +74,7 @@ class Readout(VMobject):
         return self._glyphs[self.font_size]
 
     def set_value(self, value: float) -> Readout:
-        text = f"{value:,.{self.decimals}f}"
-        if set(text) <= set("-0.,"):  # no "-0.0000"
-            text = text.lstrip("-")
+        text = fixed_number(value, self.decimals, grouping=True)
         if text == self.text:
             return self
         anchor = self.get_left() if self.text else None
@@ -91,12 +106,42 @@ def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
     label_width = max(label.width for label in labels)
     numbers = VGroup()
     for i, (label, (_, getter, decimals)) in enumerate(zip(labels, rows)):
-        label.move_to([SAFE_X - 3.6 + label_width, SAFE_Y - 0.2 - 0.48 * i, 0], aligned_edge=RIGHT)
+        panel_label_place(label, label_width, i)
         number = Readout(getter(), decimals, LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
         number.add_updater(lambda mob, get=getter: mob.set_value(get()))  # keeps its left edge
         numbers.add(number)
     # The labels never change: one merged outline is one path for Cairo to fill per frame.
     return VGroup(merge_outlines(VGroup(*labels)), numbers)
+
+
+def scaled_row(label: str, values: np.ndarray, getter: Callable[[], float],
+               decimals: int) -> tuple[str, Callable[[], float], int]:
+    """A :func:`make_panel` row for a live value that may be huge: when ``values`` (its plot
+    limits, say) reach ``LARGE``, the label gets the power of ten (``f(x) / 10^{12}``) and
+    the value is divided by it, so the moving digits fit the panel's column. (A fixed huge
+    value is typeset whole instead, with :func:`scenes.theme.numbers.number_tex`.)"""
+    largest = float(np.max(np.abs(values))) if len(values) else 0.0
+    if largest < LARGE:
+        return label, getter, decimals
+    power = int(np.floor(np.log10(largest)))
+    return (rf"{label}\,/\,{format_number(10.0**power)}", lambda: getter() / 10.0**power,
+            decimals)
+
+
+def backed(label: VMobject, opacity: float = 0.8, buff: float = 0.05) -> VMobject:
+    """``label`` over a dark rectangle, so it reads on a heat map or across lines.
+
+    A label whose glyphs are submobjects (a MathTex) gets the rectangle behind them and is
+    returned itself, so its updaters and moves carry the rectangle. A label with points of
+    its own (a :func:`merge_outlines` outline) would draw them under a rectangle it held
+    (Manim draws a mobject before its submobjects): it is returned as
+    ``VGroup(rectangle, label)`` instead.
+    """
+    if label.has_points():
+        return VGroup(BackgroundRectangle(label, fill_opacity=opacity, buff=buff), label)
+    if not label.submobjects:
+        return label
+    return label.add_background_rectangle(opacity=opacity, buff=buff)
 
 
 def merge_outlines(group: VMobject) -> VMobject:

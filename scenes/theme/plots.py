@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from manim import (
-    DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, DashedLine, DashedVMobject, Line, MathTex,
-    Mobject, Polygon, VGroup, VMobject,
+    DOWN, LEFT, ORIGIN, RIGHT, UP, Axes, Line, MathTex, Mobject, VGroup, VMobject,
 )
 
+from scenes.theme.dashes import REFERENCE_DASH, Dash, get_dashed
 from scenes.theme.layout import clear_of, partial_polyline
 from scenes.theme.palette import (
     AXIS, BAND_OPACITY, LABEL_SIZE, PLOT_HEIGHT, PLOT_WIDTH, REFERENCE, SAFE_X, SAFE_Y, SAMPLE,
@@ -18,8 +18,9 @@ from scenes.theme.palette import (
 )
 
 __all__ = [
-    "PlotAxes", "bar_points", "get_band", "get_dashed_line", "get_histogram", "get_polyline",
-    "histogram_points", "line_swatch", "make_axes", "make_legend", "place_clear",
+    "AXIS_STYLE", "PlotAxes", "band_corners", "bar_points", "follow", "get_band",
+    "get_dashed_line", "get_histogram", "get_polyline", "histogram_points", "line_swatch",
+    "make_axes", "make_legend", "place_clear", "plot_box", "polyline_corners",
 ]
 
 
@@ -41,6 +42,19 @@ class PlotAxes(Axes):
         return super().coords_to_point(np.asarray(x, float) - self.x0, np.asarray(y, float) - self.y0)
 
 
+AXIS_STYLE = {"color": AXIS, "stroke_width": 2, "include_ticks": False}
+"""How every plot's axis lines look: tick labels are placed by hand, so no tick marks."""
+
+
+def plot_box(x_range: Sequence[float], y_range: Sequence[float], width: float, height: float,
+             corner: np.ndarray = ORIGIN) -> PlotAxes:
+    """Axes filling a ``width`` x ``height`` box whose lower-left corner, the point
+    ``(x_range[0], y_range[0])``, is at the screen point ``corner``; the one axis style."""
+    axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
+                    axis_config=AXIS_STYLE)
+    return axes.shift(np.asarray(corner, float) - axes.c2p(x_range[0], y_range[0]))
+
+
 def make_axes(
     x_range: Sequence[float], y_range: Sequence[float], x_label: str, y_label: str,
     x_ticks: dict[float, str], y_ticks: dict[float, str], center: np.ndarray,
@@ -53,9 +67,7 @@ def make_axes(
     make the plot narrower or shorter instead, its far side kept in place.
     """
     def build(width: float, height: float, center: np.ndarray) -> tuple[PlotAxes, VGroup]:
-        axes = PlotAxes(x_range, y_range, x_length=width, y_length=height, tips=False,
-                        axis_config={"color": AXIS, "stroke_width": 2, "include_ticks": False})
-        axes.move_to(center)
+        axes = plot_box(x_range, y_range, width, height).move_to(center)
         labels = VGroup()
         for value, tex in x_ticks.items():
             labels.add(MathTex(tex, font_size=TICK_SIZE)
@@ -81,34 +93,68 @@ def make_axes(
     return axes, labels
 
 
-def get_polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray, upto: float | None = None,
-                 color: Any = SAMPLE, stroke_width: float = 3) -> VMobject:
-    """A polyline through (xs, ys) in axes coordinates, up to fractional index ``upto``."""
+def polyline_corners(axes: Axes, xs: np.ndarray, ys: np.ndarray,
+                     upto: float | None = None) -> np.ndarray:
+    """Screen corners (shape (N, 3), N >= 2) of the polyline through (xs, ys) in axes
+    coordinates, up to fractional index ``upto``."""
     if upto is not None:
         xs, ys = partial_polyline(xs, ys, upto)
     points = axes.c2p(np.asarray(xs, float), np.asarray(ys, float)).T
-    if len(points) == 1:
-        points = np.vstack([points, points])
+    return np.vstack([points, points]) if len(points) == 1 else points
+
+
+def get_polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray, upto: float | None = None,
+                 color: Any = SAMPLE, stroke_width: float = 3) -> VMobject:
+    """A polyline through (xs, ys) in axes coordinates, up to fractional index ``upto``."""
     line = VMobject(color=color, stroke_width=stroke_width)
-    line.set_points_as_corners(points)
-    return line
+    return line.set_points_as_corners(polyline_corners(axes, xs, ys, upto))
+
+
+def follow(mobject: VMobject, corners: Callable[[], np.ndarray]) -> VMobject:
+    """Keep ``mobject``'s outline on ``corners()`` (a closed form of a tracker) every frame.
+
+    The one idiom for values that move: a persistent VMobject whose points an updater
+    re-sets from the compute result at the tracker's position (a :class:`Sweep`), rather
+    than ``always_redraw``, which builds and styles a new mobject every frame. Style set
+    once stays, the mobject keeps its place in the scene, and ``freeze_movers`` stops it.
+    """
+    def update(m: VMobject) -> None:
+        points = corners()
+        if len(points):
+            m.set_points_as_corners(points)
+        else:
+            m.set_points(np.zeros((0, 3)))
+
+    mobject.add_updater(update)
+    update(mobject)
+    return mobject
 
 
 def get_dashed_line(axes: Axes, xs: np.ndarray, ys: np.ndarray, color: Any = REFERENCE,
-                    num_dashes: int = 40) -> DashedVMobject:
-    return DashedVMobject(get_polyline(axes, xs, ys, color=color, stroke_width=2.5),
-                          num_dashes=num_dashes)
+                    dash: Dash = REFERENCE_DASH, stroke_width: float = 2.5) -> VMobject:
+    """A dashed polyline through (xs, ys) in axes coordinates (:func:`get_dashed`)."""
+    return get_dashed(axes.c2p(np.asarray(xs, float), np.asarray(ys, float)).T, color, dash,
+                      stroke_width)
+
+
+def band_corners(axes: Axes, xs: np.ndarray, low: np.ndarray, high: np.ndarray,
+                 upto: float | None = None) -> np.ndarray:
+    """Closed outline (screen corners) of the band between two curves, up to fractional
+    index ``upto``; empty before two points are in."""
+    bx, bl = partial_polyline(xs, low, upto) if upto is not None else (xs, low)
+    _, bh = partial_polyline(xs, high, upto) if upto is not None else (xs, high)
+    if len(bx) < 2:
+        return np.zeros((0, 3))
+    corners = axes.c2p(np.concatenate([bx, bx[::-1]]), np.concatenate([bh, bl[::-1]])).T
+    return np.vstack([corners, corners[:1]])
 
 
 def get_band(axes: Axes, xs: np.ndarray, low: np.ndarray, high: np.ndarray,
              upto: float | None = None) -> VMobject:
     """A filled band between two curves (uncertainty), up to fractional index ``upto``."""
-    bx, bl = partial_polyline(xs, low, upto) if upto is not None else (xs, low)
-    _, bh = partial_polyline(xs, high, upto) if upto is not None else (xs, high)
-    if len(bx) < 2:
-        return VMobject()
-    corners = axes.c2p(np.concatenate([bx, bx[::-1]]), np.concatenate([bh, bl[::-1]])).T
-    return Polygon(*corners, stroke_width=0, fill_color=SAMPLE, fill_opacity=BAND_OPACITY)
+    band = VMobject(stroke_width=0, fill_color=SAMPLE, fill_opacity=BAND_OPACITY)
+    corners = band_corners(axes, xs, low, high, upto)
+    return band.set_points_as_corners(corners) if len(corners) else band
 
 
 def bar_points(axes: Axes, lows: np.ndarray, highs: np.ndarray, heights: np.ndarray,
@@ -148,10 +194,10 @@ def get_histogram(axes: Axes, edges: np.ndarray, heights: np.ndarray, sideways: 
     return bars
 
 
-def line_swatch(color: Any, dashed: bool = False) -> VMobject:
+def line_swatch(color: Any, dash: Dash | None = None) -> VMobject:
     """A short line in a curve's colour and dash, for a legend row."""
-    if dashed:
-        return DashedLine(ORIGIN, 0.6 * RIGHT, color=color, stroke_width=3, dash_length=0.1)
+    if dash is not None:
+        return get_dashed(np.array([ORIGIN, 0.6 * RIGHT]), color, dash)
     return Line(ORIGIN, 0.6 * RIGHT, color=color, stroke_width=3)
 
 

@@ -239,6 +239,8 @@ def test_grid_2d_reproduces_source_numbers():
     np.testing.assert_allclose(result.det, 2.0, rtol=1e-12)
     np.testing.assert_allclose(result.density_scale, 0.5, rtol=1e-12)
     s3 = np.sqrt(3.0)
+    # R(30 deg) diag(2, 1) is undone by diag(1/2, 1) R(-30 deg).
+    np.testing.assert_allclose(result.A_inverse, [[s3 / 4, 0.25], [-0.5, s3 / 2]], atol=1e-12)
     np.testing.assert_allclose(
         result.unit_square_image,
         [[0.0, 0.0], [s3, 1.0], [s3 - 0.5, 1.0 + s3 / 2], [-0.5, s3 / 2]],
@@ -269,6 +271,8 @@ def test_grid_2d_given_matrix_overrides_rotation(A, det):
     shoelace = 0.5 * np.sum(corners[:, 0] * np.roll(corners[:, 1], -1)
                             - np.roll(corners[:, 0], -1) * corners[:, 1])
     np.testing.assert_allclose(shoelace, det, rtol=1e-12)
+    np.testing.assert_allclose(result.A_inverse, np.linalg.inv(np.asarray(A, dtype=float)),
+                               rtol=1e-12, atol=1e-15)
 
 
 def test_grid_2d_refuses_singular_or_misshapen_matrix():

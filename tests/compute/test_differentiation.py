@@ -59,7 +59,27 @@ def test_tangent_curvature_reproduces_source_numbers():
     np.testing.assert_allclose(result.gradient, [3.75, 0.0, -3.0, 0.0, 3.75], atol=1e-14)
     np.testing.assert_allclose(result.hessian, [-9.0, -6.0, 0.0, 6.0, 9.0], atol=1e-14)
     np.testing.assert_allclose(result.value, [1.125, 2.0, 0.0, -2.0, -1.125], atol=1e-14)
-    assert set(keyframes(result)) == {"test_points", "value", "gradient", "hessian"}
+    assert set(keyframes(result)) == {"test_points", "value", "gradient", "hessian", "bending",
+                                      "at_inflection"}
+    # f'' = 6x: concave left of 0, an inflection at 0, convex right of it.
+    np.testing.assert_array_equal(result.bending, np.sign(6 * np.asarray(SOURCE_TEST_POINTS)))
+    np.testing.assert_array_equal(result.at_inflection,
+                                  np.asarray(SOURCE_TEST_POINTS) == 0.0)
+
+
+@pytest.mark.parametrize(("f", "points", "bending", "inflection"), [
+    ("sin(x)", (0.5, 3.141592653589793, 4.0), (-1, 0, 1), (False, True, False)),
+    ("x**4", (-1.0, 0.0, 1.0), (1, 0, 1), (False, False, False)),  # f'' = 0 at 0, no sign change
+    ("2*x + 1", (-1.0, 0.0), (0, 0), (False, False)),  # a line bends nowhere
+])
+def test_bending_verdicts_follow_the_sign_of_the_closed_form_curvature(f, points, bending,
+                                                                        inflection):
+    result = tangent_curvature(f, (-1.5, 4.5), points)
+    np.testing.assert_array_equal(result.bending, bending)
+    np.testing.assert_array_equal(result.at_inflection, inflection)
+    # sin(pi) is 1.2e-16 by rounding: shown as 0, as x = 0 is.
+    shown = result.shown(int(np.searchsorted(result.sweep_x, points[1])))
+    assert shown[0] == points[1] and (f != "sin(x)" or shown[1] == 0.0 == shown[3])
 
 
 @pytest.mark.parametrize("f", list(CLOSED_FORMS_1D))
@@ -239,7 +259,8 @@ def test_jvp_hvp_reproduces_source_numbers():
     np.testing.assert_allclose(result.alphas, np.linspace(-1.0, 1.0, len(result.alphas)))
     assert set(keyframes(result)) == {
         "gradient", "directional_derivative", "hvp", "directional_curvature", "alphas",
-        "f_true", "f_linear", "f_quadratic"}
+        "f_true", "f_linear", "f_quadratic", "quadratic_exact"}
+    assert not result.quadratic_exact  # x y^3 is cubic along v
 
 
 @pytest.mark.parametrize(("point", "direction"), [
@@ -318,6 +339,8 @@ def test_taylor_curves_are_exact_for_linear_and_quadratic_functions():
     linear = jvp_hvp("2*x - 3*y + 1", (0.5, -1.0), (2.0, 1.0), (-2.0, 1.5))
     np.testing.assert_allclose(linear.f_linear, linear.f_true, rtol=1e-13, atol=1e-12)
     np.testing.assert_allclose(linear.hvp, [0.0, 0.0], atol=0)
+    assert quadratic.quadratic_exact and linear.quadratic_exact
+    assert not jvp_hvp("x**3", (0.5, -1.0), (2.0, 1.0), (-2.0, 1.5)).quadratic_exact
 
 
 def test_contour_grid_holds_the_slice_and_its_values():

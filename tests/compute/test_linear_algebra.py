@@ -25,6 +25,7 @@ from compute.linear_algebra import (
     spectral_normalization,
     svd2,
     svd_ellipse,
+    svd_summary,
     tanh_network_weights,
 )
 from compute.results import NotComputable, keyframes, non_finite_fields
@@ -128,6 +129,22 @@ def test_condition_number_and_determinant_match_numpy(matrix):
     np.testing.assert_allclose(result.spectral_norm, np.linalg.norm(a, 2), rtol=1e-14)
     np.testing.assert_allclose(result.determinant, np.linalg.det(a),
                                rtol=1e-10, atol=1e-13 * result.spectral_norm**2)
+
+
+def test_svd_summary_of_many_matrices_matches_numpy_one_by_one():
+    matrices = np.array(random_matrices(20, 2) + SPECIAL_MATRICES, dtype=float)
+    svd = svd_summary(matrices)
+    regular = svd.singular_values[:, 1] > 0
+    np.testing.assert_allclose(svd.spectral_norm, [np.linalg.norm(a, 2) for a in matrices],
+                               rtol=1e-14)
+    np.testing.assert_allclose(svd.condition_number[regular],
+                               [np.linalg.cond(a) for a in matrices[regular]], rtol=1e-10)
+    assert np.all(svd.condition_number[~regular] == math.inf) and (~regular).any()
+    np.testing.assert_allclose(svd.determinant, np.linalg.det(matrices), rtol=1e-10,
+                               atol=1e-13 * svd.spectral_norm.max() ** 2)
+    # The semi-axes are A v_i: the images of the right singular vectors.
+    np.testing.assert_allclose(svd.principal_axes,
+                               np.einsum("mrc,mic->mir", matrices, svd.Vt), atol=1e-13)
 
 
 @pytest.mark.parametrize(("angle", "q"), [

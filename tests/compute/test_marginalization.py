@@ -268,6 +268,10 @@ def test_slices_normalised_numerically_match_the_closed_conditional():
     closed = stats.norm.pdf(result.x[None, :], result.conditional_means[:, None], std)
     np.testing.assert_allclose(result.conditional_pdf_analytic, closed, rtol=1e-12)
     np.testing.assert_allclose(result.conditional_std, std, rtol=1e-15)
+    np.testing.assert_allclose(result.conditional_peak, stats.norm.pdf(0.0, 0.0, std),
+                               rtol=1e-14)
+    np.testing.assert_allclose(result.conditional_peak, closed.max(axis=1).max(), rtol=1e-3)
+    np.testing.assert_allclose(result.marginal_std, [1.0, np.sqrt(1.5)], rtol=1e-15)
     # The numerical slice integrates to 1 over x_range; the closed form holds the part of
     # p(x | z) inside it. Rescaled by that part, they agree to the trapezoid's error ...
     inside = conditional_mass_in_range(MEAN, COV, Z_VALUES, X_RANGE)

@@ -1,0 +1,66 @@
+"""Scenes draw with the theme's one vocabulary: outside scenes/theme no scene builds its
+own axes, dashes, label backing or number format (each has one way, in the theme)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.lecture.rendering import ROOT
+
+FORBIDDEN = {
+    "PlotAxes(": (re.compile(r"\bPlotAxes\("), "scenes.theme.plots.plot_box or make_axes"),
+    "axis_config=": (re.compile(r"\baxis_config\s*="), "scenes.theme.plots.AXIS_STYLE"),
+    "DashedLine": (re.compile(r"\bDashedLine\b"), "scenes.theme.dashes.get_dashed"),
+    "DashedVMobject": (re.compile(r"\bDashedVMobject\b"), "scenes.theme.dashes.get_dashed"),
+    "add_background_rectangle": (re.compile(r"\badd_background_rectangle\b"),
+                                 "scenes.theme.panel.backed"),
+    # A number split into mantissa and exponent by hand: an e-format, a split at "e",
+    # a patched "e+0", or a power of ten typeset around a computed exponent.
+    "hand-split mantissa": (re.compile(r"""\{[^{}'"]*:[^{}'"]*[eE]\}|split\(\s*["']e["']\s*\)"""
+                                       r"""|["']e[+-]0|\\cdot\s*10\^|\\mathrm\{e\}|10\^\{\{"""
+                                       r"""|10\^\{(?!\{)[a-z_]"""),
+                            "scenes.theme.numbers.format_number"),
+}
+
+
+def vocabulary_breaches(source: str) -> list[str]:
+    """``line N: <what> (use <theme helper>)`` for each forbidden idiom in ``source``."""
+    found = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        code = line.split("#", 1)[0]
+        for what, (pattern, instead) in FORBIDDEN.items():
+            if pattern.search(code):
+                found.append(f"line {number}: {what} (use {instead})")
+    return found
+
+
+def test_the_vocabulary_check_finds_each_idiom():
+    source = "\n".join([
+        "axes = PlotAxes([0, 1], [0, 1], axis_config={'color': AXIS})",
+        "line = DashedLine(a, b)  # DashedVMobject in a comment is fine",
+        "label.add_background_rectangle(opacity=0.8)",
+        'tex = rf"{mantissa}\\cdot 10^{{{exponent}}}"',
+        'text = f"{value:.3e}"',
+        'mantissa, exponent = text.split("e")',
+        'text = f"10^{exponent}"',
+        'ok = f"{value:.3g} and {p.a:g}"',
+    ])
+    assert vocabulary_breaches(source) == [
+        "line 1: PlotAxes( (use scenes.theme.plots.plot_box or make_axes)",
+        "line 1: axis_config= (use scenes.theme.plots.AXIS_STYLE)",
+        "line 2: DashedLine (use scenes.theme.dashes.get_dashed)",
+        "line 3: add_background_rectangle (use scenes.theme.panel.backed)",
+        "line 4: hand-split mantissa (use scenes.theme.numbers.format_number)",
+        "line 5: hand-split mantissa (use scenes.theme.numbers.format_number)",
+        "line 6: hand-split mantissa (use scenes.theme.numbers.format_number)",
+        "line 7: hand-split mantissa (use scenes.theme.numbers.format_number)",
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (ROOT / "scenes").rglob("*.py")
+                                        if "theme" not in p.relative_to(ROOT).parts),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_scenes_use_the_theme_vocabulary(path):
+    assert not vocabulary_breaches(path.read_text()), path.relative_to(ROOT)
