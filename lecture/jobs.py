@@ -7,6 +7,7 @@ is shared by the command line and anything else that renders (a job is plain dat
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import itertools
 import json
@@ -59,6 +60,14 @@ def module_file(module: str) -> Path | None:
 
 def imported_modules(file: Path) -> set[str]:
     """Every module a file imports (at any depth of its code), as dotted names."""
+    stat = file.stat()
+    return set(_imported_modules(file, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=None)
+def _imported_modules(file: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    """:func:`imported_modules`, parsed once per version of the file: planning the lecture
+    asks it of each shared theme and compute file once per scene (hundreds of parses)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(file.read_bytes())):
         if isinstance(node, ast.Import):
@@ -66,7 +75,7 @@ def imported_modules(file: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 def code_files(scene: SceneEntry) -> list[Path]:
