@@ -88,8 +88,8 @@ def _key(parts: list[Part]) -> str:
 
 
 def _video_ends(parts: list[Part]) -> tuple[list[int], Fraction]:
-    """Each part's video length in its time base (the same for every part), read from its
-    packets without decoding them."""
+    """Each part's video length in its time base (the same for every part): its frames
+    times a frame's duration, read from its packets without decoding them."""
     ends, base = [], None
     for part in parts:
         with av.open(str(part.clip)) as source:
@@ -97,7 +97,10 @@ def _video_ends(parts: list[Part]) -> tuple[list[int], Fraction]:
             if base is not None and video.time_base != base:
                 raise ValueError(f"{part.clip.name}: another time base than the first part")
             base = video.time_base
-            ends.append(max(p.pts + p.duration for p in source.demux(video) if p.dts is not None))
+            packets = [p for p in source.demux(video) if p.dts is not None]
+            # The last frame lasts a whole frame: muxing a clip's audio can leave its last
+            # packet a few ticks short, and the next part would then start that much early.
+            ends.append(max(p.pts for p in packets) + max(p.duration for p in packets))
     return ends, base
 
 

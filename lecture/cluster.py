@@ -35,7 +35,9 @@ from lecture.worker import ENVIRONMENT_ERRNOS, EXIT_ENVIRONMENT, read_environmen
 __all__ = ["RemoteRenderFailed", "check_scheduler", "connect", "remote_render",
            "render_on_dask"]
 
-CACHES = ("Tex", "texts")
+CACHES = {"Tex": "*.svg", "texts": "*.svg", "speech": "*/*.wav"}
+"""What travels with a job and comes back: LaTeX and Pango outputs, and synthesised speech
+(synthesis is not bit-for-bit repeatable, so a line said once keeps its length)."""
 RETRIES = 2
 POLL_SECONDS = 0.1
 
@@ -69,7 +71,7 @@ def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str
         if code != 0:
             raise RemoteRenderFailed(f"{payload['scene']}: worker exit {code}\n{text[-4000:]}")
         compiled = {str(p.relative_to(media)): p.read_bytes()
-                    for folder in CACHES for p in (media / folder).glob("*.svg")
+                    for folder, pattern in CACHES.items() for p in (media / folder).glob(pattern)
                     if str(p.relative_to(media)) not in caches}
         return {"files": {p.name: p.read_bytes() for p in (work / "out").iterdir()},
                 "log": text, "caches": compiled}
@@ -113,8 +115,8 @@ def connect(address: str):
 
 
 def _read_caches(media: Path) -> dict[str, bytes]:
-    return {f"{folder}/{p.name}": p.read_bytes()
-            for folder in CACHES for p in (media / folder).glob("*.svg")}
+    return {str(p.relative_to(media)): p.read_bytes()
+            for folder, pattern in CACHES.items() for p in (media / folder).glob(pattern)}
 
 
 def _receive(job: Job, reply: dict[str, Any], started: float) -> Outcome:

@@ -167,7 +167,8 @@ def scene_setup(job: dict[str, Any]) -> tuple[Any, type, Any, dict[str, Any]]:
     params = scene_entry.resolve(job["params"])
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
     configured = type(scene_class.__name__, (scene_class,),
-                      {"params": params, "catalog_entry": scene_entry, "play": _timed_play})
+                      {"params": params, "catalog_entry": scene_entry,
+                       "play": _timed_play(scene_class.play)})
     work = Path(job["work"])
     (work / "out").mkdir()
     faults.checkpoint("render", work)
@@ -297,11 +298,15 @@ def render_job(job: dict[str, Any]) -> None:
     os.replace(partial, out / f"{stem}.json")  # last: its presence means the render is whole
 
 
-def _timed_play(self: Any, *args: Any, **kwargs: Any) -> None:
-    """The rendered scene's ``play`` (``wait`` calls it too): notes when each animation,
-    that is each of Manim's partial movie files, starts."""
-    self.__dict__.setdefault("play_starts", []).append(self.time)
-    super(type(self), self).play(*args, **kwargs)
+def _timed_play(play: Any) -> Any:
+    """The rendered scene's ``play`` (``wait`` calls it too), which notes when each
+    animation, that is each of Manim's partial movie files, starts, then calls ``play``
+    (the scene class's own: a preview subclasses the scene again)."""
+    def timed(self: Any, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.setdefault("play_starts", []).append(self.time)
+        play(self, *args, **kwargs)
+
+    return timed
 
 
 def frame_count(path: str | None) -> int:
@@ -358,7 +363,8 @@ def main() -> int:
     _die_with_parent(job["parent"])
     os.environ[faults.WORK_DIR_VARIABLE] = job["work"]
     os.environ["LECTURE_THEME"] = job.get("theme", "dark")  # read when the palette loads
-    os.environ[VOICE_VARIABLE] = job.get("voice", "joe")  # read when a scene is set up
+    # read when a scene is set up; a preview draws step ends, which speech does not move
+    os.environ[VOICE_VARIABLE] = "none" if job.get("preview") else job.get("voice", "joe")
     os.environ[SPEECH_VARIABLE] = str(Path(job["media_dir"]) / "speech")  # shared cache
     work = Path(job["work"])
     try:

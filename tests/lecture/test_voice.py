@@ -23,6 +23,7 @@ from lecture import voice as voices
 from lecture.audio import decode, master, track
 from lecture.catalog import CARDS, SCENES, entry
 from lecture.jobs import UsageError, plan_jobs
+from lecture.params import show
 from lecture.voice import RATE, JoeVoice, read_wav, say
 from tests.lecture.rendering import digest, outputs, render
 
@@ -140,7 +141,7 @@ def test_a_params_file_and_the_flag_choose_the_voice(no_render, capsys):
     bad.write_text('voice = "robot"\n')
     assert main([SHORT, "--params", str(bad)]) == 2
     assert capsys.readouterr().err.strip() == (
-        f'error: --params {bad}: voice = "robot": must be one of "joe", "none"')
+        f'error: --params {show(str(bad))}: voice = "robot": must be one of "joe", "none"')
     assert main([SHORT, "--voice", "robot"]) == 2
     assert "--voice" in capsys.readouterr().err
 
