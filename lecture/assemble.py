@@ -97,7 +97,7 @@ def _video_ends(parts: list[Part]) -> tuple[list[int], Fraction]:
             if base is not None and video.time_base != base:
                 raise ValueError(f"{part.clip.name}: another time base than the first part")
             base = video.time_base
-            packets = [p for p in source.demux(video) if p.dts is not None]
+            packets = list(mp4.packets(source, video))
             # The last frame lasts a whole frame: muxing a clip's audio can leave its last
             # packet a few ticks short, and the next part would then start that much early.
             ends.append(max(p.pts for p in packets) + max(p.duration for p in packets))
@@ -143,9 +143,7 @@ def _join(parts: list[Part], out: Path) -> tuple[list[tuple[Fraction, Fraction]]
             def copied():  # type: ignore[no-untyped-def]
                 for part, offset in zip(parts, offsets):
                     with av.open(str(part.clip)) as source:
-                        for packet in source.demux(source.streams.video[0]):
-                            if packet.dts is None:  # the demuxer's final empty packet
-                                continue
+                        for packet in mp4.packets(source, source.streams.video[0]):
                             packet.pts += offset
                             packet.dts += offset
                             packet.stream = stream

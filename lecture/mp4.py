@@ -10,13 +10,14 @@ in WebM), its packets interleaved with the video's by time as players expect.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 import struct
 from pathlib import Path
 
 import av
 import numpy as np
 
-__all__ = ["AUDIO_CODECS", "add_audio_stream", "encode_audio", "faststart", "mux_in_time", "top_level_boxes",
+__all__ = ["AUDIO_CODECS", "add_audio_stream", "encode_audio", "faststart", "mux_in_time", "packets", "top_level_boxes",
            "with_audio"]
 
 AUDIO_CODECS = {"mp4": "aac", "webm": "libopus"}
@@ -47,6 +48,11 @@ def encode_audio(stream: av.audio.stream.AudioStream, samples: np.ndarray, rate:
                                        layout="mono")
     frame.sample_rate, frame.pts = rate, 0
     return [*stream.encode(frame), *stream.encode(None)]
+
+
+def packets(source: av.container.InputContainer, *streams) -> Iterator[av.Packet]:  # type: ignore[no-untyped-def]
+    """The packets of ``streams`` in decoding order, without the demuxer's final empty one."""
+    return (packet for packet in source.demux(*streams) if packet.dts is not None)
 
 
 def mux_in_time(sink: av.container.OutputContainer, *packet_streams) -> None:  # type: ignore[no-untyped-def]

@@ -39,6 +39,7 @@ from typing import Any
 import av
 import numpy as np
 
+from lecture import mp4
 from lecture.catalog import LECTURE_TITLE, SECTIONS, entry, lecture_order
 from lecture.jobs import ROOT, Job, UsageError, params_hash
 from lecture.staging import WorkFolder, commit
@@ -105,7 +106,7 @@ def cut(clip: Path, frames: Sequence[tuple[int, int]], outs: Sequence[Path]) -> 
     with av.open(str(clip)) as source:
         video = source.streams.video[0]
         audio = source.streams.audio[0] if source.streams.audio else None
-        packets = [p for p in source.demux(*[s for s in (video, audio) if s]) if p.dts is not None]
+        packets = list(mp4.packets(source, *[s for s in (video, audio) if s]))
         shown = sorted(p.pts for p in packets if p.stream is video)
         last = max((p for p in packets if p.stream is video), key=lambda p: p.pts)
         ends = shown[1:] + [last.pts + last.duration]

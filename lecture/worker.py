@@ -137,9 +137,9 @@ def spoken_track(scene: Any, duration: float, voice_name: str, suffix: str) -> d
 
 def write_progress(work: Path, frames: int) -> None:
     """``<work>/progress.json`` rewritten whole, for the parent to read without waiting."""
-    partial = work / f"{PROGRESS_NAME}.partial"
-    partial.write_text(json.dumps({"frames": frames}), encoding="utf-8")
-    os.replace(partial, work / PROGRESS_NAME)
+    from lecture.staging import write_whole
+
+    write_whole(work / PROGRESS_NAME, json.dumps({"frames": frames}))
 
 
 def count_frames(scene: Any, work: Path) -> None:
@@ -315,8 +315,10 @@ def frame_count(path: str | None) -> int:
         return 0
     import av
 
+    from lecture.mp4 import packets
+
     with av.open(path) as movie:
-        return sum(1 for packet in movie.demux(video=0) if packet.dts is not None)
+        return sum(1 for _ in packets(movie, movie.streams.video[0]))
 
 
 def slide_cuts(steps: list[dict[str, Any]], play_starts: list[float], play_frames: list[int],
