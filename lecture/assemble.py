@@ -97,10 +97,7 @@ def _video_ends(parts: list[Part]) -> tuple[list[int], Fraction]:
             if base is not None and video.time_base != base:
                 raise ValueError(f"{part.clip.name}: another time base than the first part")
             base = video.time_base
-            packets = list(mp4.packets(source, video))
-            # The last frame lasts a whole frame: muxing a clip's audio can leave its last
-            # packet a few ticks short, and the next part would then start that much early.
-            ends.append(max(p.pts for p in packets) + max(p.duration for p in packets))
+            ends.append(mp4.video_end(list(mp4.packets(source, video))))
     return ends, base
 
 

@@ -18,7 +18,7 @@ import av
 import numpy as np
 
 __all__ = ["AUDIO_CODECS", "add_audio_stream", "encode_audio", "faststart", "mux_in_time", "packets", "top_level_boxes",
-           "with_audio"]
+           "video_end", "with_audio"]
 
 AUDIO_CODECS = {"mp4": "aac", "webm": "libopus"}
 AUDIO_BITRATE = 128_000
@@ -53,6 +53,13 @@ def encode_audio(stream: av.audio.stream.AudioStream, samples: np.ndarray, rate:
 def packets(source: av.container.InputContainer, *streams) -> Iterator[av.Packet]:  # type: ignore[no-untyped-def]
     """The packets of ``streams`` in decoding order, without the demuxer's final empty one."""
     return (packet for packet in source.demux(*streams) if packet.dts is not None)
+
+
+def video_end(video_packets: list[av.Packet]) -> int:
+    """Where a clip's video ends, in its time base: its last frame's start plus a whole
+    frame (the longest packet's duration). Muxing audio can leave the last packet a few
+    ticks short, and whatever is placed after the clip would then start that much early."""
+    return max(p.pts for p in video_packets) + max(p.duration for p in video_packets)
 
 
 def mux_in_time(sink: av.container.OutputContainer, *packet_streams) -> None:  # type: ignore[no-untyped-def]

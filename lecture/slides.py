@@ -108,8 +108,7 @@ def cut(clip: Path, frames: Sequence[tuple[int, int]], outs: Sequence[Path]) -> 
         audio = source.streams.audio[0] if source.streams.audio else None
         packets = list(mp4.packets(source, *[s for s in (video, audio) if s]))
         shown = sorted(p.pts for p in packets if p.stream is video)
-        last = max((p for p in packets if p.stream is video), key=lambda p: p.pts)
-        ends = shown[1:] + [last.pts + last.duration]
+        ends = shown[1:] + [mp4.video_end([p for p in packets if p.stream is video])]
         timed = [(p, p.stream, p.pts * p.stream.time_base) for p in packets]  # before muxing
         for (first, end), out in zip(frames, outs):
             start, stop = shown[first] * video.time_base, ends[end - 1] * video.time_base
