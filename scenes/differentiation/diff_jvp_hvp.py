@@ -11,7 +11,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
 from scenes.differentiation.helpers import (
-    COMPASS, label_tex, make_plot, make_vector_panel, place_beside, window_curve_points,
+    COMPASS, label_tex, make_vector_panel, place_beside,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import SECOND_ORDER_DASH, SECOND_ROUTE_DASH
@@ -21,7 +21,9 @@ from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ORDER, SECOND_ROUTE, TRUTH,
 )
 from scenes.theme.panel import backed
-from scenes.theme.plots import line_swatch, make_legend
+from scenes.theme.plots import (
+    fit_right_of, line_swatch, make_legend, make_plot, window_curve_points,
+)
 from scenes.theme.shapes import (
     dot_cloud_points, get_dot_cloud, get_heat_image, get_segments, segment_points,
 )
@@ -69,14 +71,9 @@ class DiffJvpHvp(LectureScene):
         top = min(1.95, header_bottom - 0.35 - formula.height)
         side = top - MAP_BOTTOM
 
-        def build_map(left: float):
-            return make_plot([r.grid_x[0], r.grid_x[-1]], [r.grid_y[0], r.grid_y[-1]], "x", "y",
-                             left, top, side, side, pad=None)
-
-        plane, plane_drawn, plane_window = build_map(MAP_LEFT)
-        overflow = -SAFE_X - plane_drawn[1].get_left()[0]
-        if overflow > 0:
-            plane, plane_drawn, plane_window = build_map(MAP_LEFT + overflow)
+        plane, plane_drawn, plane_window = fit_right_of(-SAFE_X, MAP_LEFT, lambda left: make_plot(
+            [r.grid_x[0], r.grid_x[-1]], [r.grid_y[0], r.grid_y[-1]], "x", "y", left, top, side,
+            side, pad=None))
         if formula.width > side - 0.5:
             formula.scale_to_fit_width(side - 0.5)
         formula.next_to(plane, UP, buff=0.12).align_to(plane, RIGHT)
@@ -158,14 +155,10 @@ class DiffJvpHvp(LectureScene):
         slice_top = legend.get_bottom()[1] - 0.5
         slice_left = plane.get_right()[0] + 0.9
 
-        def build_slice(left: float):
-            return make_plot(p.alpha_range, r.slice_limits, r"\alpha", r"f(x_0+\alpha v)", left,
-                             slice_top, SAFE_X - 0.15 - left, slice_top - MAP_BOTTOM)
-
-        axes, axes_drawn, window = build_slice(slice_left)
-        overflow = plane.get_right()[0] + 0.3 - axes_drawn[1].get_left()[0]
-        if overflow > 0:
-            axes, axes_drawn, window = build_slice(slice_left + overflow)
+        axes, axes_drawn, window = fit_right_of(
+            plane.get_right()[0] + 0.3, slice_left, lambda left: make_plot(
+                p.alpha_range, r.slice_limits, r"\alpha", r"f(x_0+\alpha v)", left, slice_top,
+                SAFE_X - 0.15 - left, slice_top - MAP_BOTTOM))
         alphas = r.alphas
         alpha = ValueTracker(alphas[0])
 

@@ -11,7 +11,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.differentiation.helpers import (
-    box_points, label_tex, make_plot, square_cells_points, window_curve_points,
+    box_points, label_tex, square_cells_points,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import SECOND_ROUTE_DASH
@@ -20,7 +20,9 @@ from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_ORDER, SECOND_ROUTE, TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import make_panel
-from scenes.theme.plots import line_swatch, make_legend
+from scenes.theme.plots import (
+    fit_right_of, line_swatch, make_legend, make_plot, window_curve_points,
+)
 from scenes.theme.shapes import get_segments
 
 __all__ = ["DiffNnLinearization"]
@@ -75,14 +77,10 @@ class DiffNnLinearization(LectureScene):
         legend.move_to([SAFE_X - 3.5, panel.get_bottom()[1] - 0.25, 0], aligned_edge=UL)
         plot_top = min(top, legend.get_bottom()[1] - 0.5)
 
-        def build(left: float):
-            return make_plot(p.alpha_range, r.output_limits, r"\alpha", r"y(x_0+\alpha d)",
-                             left, plot_top, SAFE_X - 0.15 - left, plot_top - BOTTOM)
-
-        axes, axes_drawn, window = build(RIGHT_SLOT[0] + 0.5)
-        overflow = RIGHT_SLOT[0] - axes_drawn[1].get_left()[0]
-        if overflow > 0:
-            axes, axes_drawn, window = build(RIGHT_SLOT[0] + 0.5 + overflow)
+        axes, axes_drawn, window = fit_right_of(
+            RIGHT_SLOT[0], RIGHT_SLOT[0] + 0.5, lambda left: make_plot(
+                p.alpha_range, r.output_limits, r"\alpha", r"y(x_0+\alpha d)", left, plot_top,
+                SAFE_X - 0.15 - left, plot_top - BOTTOM))
         output = get_segments(TRUTH, 4, 1.0, window_curve_points(window, r.alphas, r.output))
         jvp_line = get_segments(SECOND_ROUTE, 4, 1.0, window_curve_points(
             window, r.alphas, r.linearized, SECOND_ROUTE_DASH))

@@ -1,5 +1,4 @@
-"""Pieces shared by the linear-algebra scenes: a window on the plane sized to a matrix's
-reach, figures of plane segments carried by a 2x2 map (grids, circles, dashed lines),
+"""Pieces shared by the linear-algebra scenes: figures of plane segments carried by a 2x2 map (grids, circles, dashed lines),
 arrows and dashed curves drawn as one path each, numbers that may be huge or infinite,
 and labels placed clear of each other.
 
@@ -18,74 +17,18 @@ from typing import Any
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, Mobject, VGroup, VMobject
 
-from scenes.theme.layout import nice_ceiling
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import LABEL_SIZE
 from scenes.theme.panel import make_panel
-from scenes.theme.shapes import PlaneView, clip_segments, segment_points
+from scenes.theme.shapes import PlaneView, Segments, Window, clip_segments, segment_points
 
 __all__ = [
-    "PlaneWindow", "arrow_points", "axis_lines", "box_of", "closed_polyline", "dashed_closed",
-    "dashed_line", "first_clear", "grid_lines", "make_number_panel",
+    "arrow_points", "box_of", "closed_polyline", "dashed_closed",
+    "dashed_line", "first_clear", "make_number_panel",
     "parked", "place_beyond", "polyline_segments", "set_arrow", "set_mapped", "trace",
 ]
 
 Matrix2 = np.ndarray  # shape: (2, 2)
-Segments = tuple[np.ndarray, np.ndarray]  # starts, ends in plane units; shapes (N, 2)
-
-
-# --------------------------------------------------------------------------------------
-# A window on the plane
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlaneWindow:
-    """A rectangle of the screen (``low``, ``high`` corners, shape (2,)) showing the plane."""
-
-    low: np.ndarray
-    high: np.ndarray
-
-    @property
-    def center(self) -> np.ndarray:
-        return np.append((self.low + self.high) / 2, 0.0)
-
-    @property
-    def half(self) -> np.ndarray:
-        return (self.high - self.low) / 2
-
-    def view(self, reach: float, margin: float = 1.25) -> PlaneView:
-        """Plane origin at the centre; a disc of radius ``margin * reach`` just fits."""
-        return PlaneView(self.center, float(self.half.min() / (margin * reach)))
-
-    def plane_half(self, view: PlaneView) -> np.ndarray:
-        """Half-width and half-height of the window in plane units."""
-        return self.half / view.unit
-
-    def inside(self, box: Sequence[float], margin: float = 0.0) -> bool:
-        """Whether a box (x0, y0, x1, y1) lies in the window, ``margin`` in from its edges."""
-        x0, y0, x1, y1 = box
-        return (x0 >= self.low[0] + margin and y0 >= self.low[1] + margin
-                and x1 <= self.high[0] - margin and y1 <= self.high[1] - margin)
-
-
-def grid_lines(window: PlaneWindow, view: PlaneView, lines_per_half: float = 5) -> Segments:
-    """Grid lines at a round step that cover the window even after any rotation."""
-    half = window.plane_half(view)
-    step = nice_ceiling(float(half.max()) / lines_per_half)
-    reach = math.ceil(float(np.linalg.norm(half)) / step) * step
-    k = np.arange(-reach, reach + step / 2, step)
-    fixed = np.full_like(k, reach)
-    starts = np.concatenate([np.stack([k, -fixed], 1), np.stack([-fixed, k], 1)])
-    ends = np.concatenate([np.stack([k, fixed], 1), np.stack([fixed, k], 1)])
-    return starts, ends
-
-
-def axis_lines(grid: Segments) -> Segments:
-    """The two lines of a :func:`grid_lines` grid that are the coordinate axes."""
-    starts, ends = grid
-    on_axis = np.any((starts == 0) & (ends == 0), axis=1)
-    return starts[on_axis], ends[on_axis]
 
 
 def polyline_segments(points: np.ndarray, closed: bool = True) -> Segments:
@@ -115,7 +58,7 @@ def dashed_line(start: np.ndarray, end: np.ndarray, dashes: int = 12) -> Segment
 
 
 def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: PlaneView,
-               window: PlaneWindow | None = None) -> VMobject:
+               window: Window | None = None) -> VMobject:
     """Set ``mobject``'s points to the segments carried by ``matrix``, clipped to ``window``.
 
     Consecutive segments that meet form one subpath, so a closed outline can be filled.
@@ -250,7 +193,7 @@ def trace(points: np.ndarray, closed: bool = False, spacing: float = 0.04) -> np
 
 
 def first_clear(label: Mobject, spots: Sequence[tuple[np.ndarray, np.ndarray]],
-                window: PlaneWindow, avoid: Sequence[Sequence[float]] = (),
+                window: Window, avoid: Sequence[Sequence[float]] = (),
                 curves: Sequence[np.ndarray] = (),
                 buffs: Sequence[float] = (0.12, 0.3, 0.5), fallback: bool = False
                 ) -> Mobject | None:

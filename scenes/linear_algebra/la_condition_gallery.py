@@ -13,13 +13,13 @@ from scenes.linear_algebra.helpers import (
     dashed_closed, polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene
-from scenes.theme.layout import nice_ceiling, tick_tex
+from scenes.theme.layout import nice_ceiling, tick_labels
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
     FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import merge_outlines
-from scenes.theme.plots import bar_points, line_swatch, make_legend, plot_box
+from scenes.theme.plots import bar_points, line_swatch, make_legend, plot_box, tick_column
 from scenes.theme.shapes import PlaneView, get_segments
 
 __all__ = ["LaConditionGallery"]
@@ -102,8 +102,7 @@ class LaConditionGallery(LectureScene):
         pad = 0.25 / width  # the vertical axis stands just left of the first column
         bars_axes = plot_box([-pad, count], [0, top], (count + pad) * width, BARS[1] - BARS[0])
         bars_axes.shift(np.array([start, BARS[0], 0]) - bars_axes.c2p(0, 0))
-        ticks = VGroup(*[MathTex(tick_tex(v), font_size=TICK_SIZE)
-                         .next_to(bars_axes.c2p(-pad, v), LEFT, buff=0.15) for v in (0, top)])
+        ticks = tick_column(bars_axes, tick_labels((0, top)), -pad, 0.15)
         slots = np.arange(count, dtype=float)
         bars = VGroup(*[VMobject(fill_color=color, fill_opacity=0.85, stroke_width=0)
                         .set_points(bar_points(bars_axes, slots + low, slots + low + 0.25,

@@ -9,7 +9,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, box_of, dashed_closed, first_clear, make_number_panel, parked,
+    box_of, dashed_closed, first_clear, make_number_panel, parked,
     polyline_segments, set_arrow, trace,
 )
 from scenes.theme.base import LectureScene, Sweep
@@ -22,7 +22,7 @@ from scenes.theme.palette import (
 )
 from scenes.theme.panel import backed, merge_outlines
 from scenes.theme.plots import line_swatch, make_axes, make_legend
-from scenes.theme.shapes import PlaneView, clip_segments, segment_points
+from scenes.theme.shapes import PlaneView, Window, clip_segments, segment_points
 
 __all__ = ["LaNnJacobian"]
 
@@ -69,7 +69,7 @@ class LaNnJacobian(LectureScene):
         plane, plane_labels = make_axes([x_lo, x_hi], [y_lo, y_hi], "x_1", "x_2",
                                         tick_labels(x_ticks), tick_labels(y_ticks),
                                         INPUT_CENTER, unit * (x_hi - x_lo), unit * (y_hi - y_lo))
-        window = PlaneWindow(plane.c2p(x_lo, y_lo)[:2], plane.c2p(x_hi, y_hi)[:2])
+        window = Window.of_plot(plane, (x_lo, x_hi), (y_lo, y_hi))
 
         input_screen = PlaneView(plane.c2p(0, 0), unit).to_screen  # the axes, as arithmetic
 

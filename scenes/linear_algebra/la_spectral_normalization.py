@@ -11,7 +11,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, axis_lines, dashed_closed, dashed_line, grid_lines, make_number_panel, parked,
+    dashed_closed, dashed_line, make_number_panel, parked,
     place_beyond, polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
@@ -23,11 +23,13 @@ from scenes.theme.palette import (
 )
 from scenes.theme.panel import backed, merge_outlines
 from scenes.theme.plots import get_polyline, make_axes
-from scenes.theme.shapes import dot_cloud_points, get_dot_cloud, get_segments
+from scenes.theme.shapes import (
+    Window, axis_lines, dot_cloud_points, get_dot_cloud, get_segments, grid_lines,
+)
 
 __all__ = ["LaSpectralNormalization"]
 
-WINDOW = PlaneWindow(np.array([-SAFE_X, -3.6]), np.array([1.3, 2.0]))
+WINDOW = Window(np.array([-SAFE_X, -3.6]), np.array([1.3, 2.0]))
 MATRIX_CENTER = np.array([4.3, 1.05, 0.0])
 PLOT_CENTER = np.array([4.35, -2.05, 0.0])
 SLOW_STEPS = 3  # power iteration steps played one by one; the rest in one sweep

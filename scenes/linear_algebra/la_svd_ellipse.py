@@ -9,7 +9,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, axis_lines, box_of, dashed_closed, dashed_line, first_clear, grid_lines,
+    box_of, dashed_closed, dashed_line, first_clear,
     make_number_panel, parked, place_beyond, polyline_segments, set_arrow, set_mapped, trace,
 )
 from scenes.theme.base import LectureScene
@@ -19,11 +19,11 @@ from scenes.theme.palette import (
     TRUTH,
 )
 from scenes.theme.panel import backed, merge_outlines
-from scenes.theme.shapes import clip_segments, get_segments
+from scenes.theme.shapes import Window, axis_lines, clip_segments, get_segments, grid_lines
 
 __all__ = ["LaSvdEllipse"]
 
-WINDOW = PlaneWindow(np.array([-SAFE_X, -3.6]), np.array([2.05, 2.0]))
+WINDOW = Window(np.array([-SAFE_X, -3.6]), np.array([2.05, 2.0]))
 STAGE_CORNER = np.array([2.35, 1.15, 0.0])  # top left of the list of moves
 ARC = np.deg2rad(np.linspace(15, 75, 21))  # the orientation arrow, from e1 towards e2
 AXIS_COLORS = (FIRST_AXIS, SECOND_AXIS)

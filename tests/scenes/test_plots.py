@@ -59,3 +59,71 @@ def test_panel_labels_end_at_one_x_a_row_step_apart():
     np.testing.assert_allclose([short.get_y(), wide.get_y()],
                                [SAFE_Y - PANEL_TOP_GAP, SAFE_Y - PANEL_TOP_GAP - 3 * PANEL_ROW_STEP],
                                atol=1e-9)
+
+
+def test_make_plot_hangs_from_its_corner_and_its_window_maps_and_clips():
+    from scenes.theme.plots import make_plot, window_curve_points
+
+    axes, drawn, window = make_plot([0.0, 4.0], [0.0, 2.0], "x", "y", -3.0, 2.0, 4.0, 2.0,
+                                    pad=None)
+    np.testing.assert_allclose(window.to_screen([0.0, 4.0, 1.0], [0.0, 2.0, 0.5]),
+                               [[-3.0, 0.0, 0.0], [1.0, 2.0, 0.0], [-2.0, 0.5, 0.0]], atol=1e-9)
+    np.testing.assert_allclose(window.units(), [1.0, 1.0])
+    np.testing.assert_allclose(window.clip_y([-5.0, 1.0, 9.0]), [0.0, 1.0, 2.0])
+    # The two axis lines meet at the lower-left corner; tick labels sit left of and below it.
+    np.testing.assert_allclose(drawn[0].get_corner(np.array([-1, -1, 0]))[:2], [-3.0, 0.0],
+                               atol=1e-9)
+    assert drawn[1].get_left()[0] < -3.0 and drawn[1].get_bottom()[1] < 0.0
+    # A line from (-1, 1) to (5, 1) is cut where it leaves x in [0, 4]: screen x -3 .. 1.
+    points = window_curve_points(window, [-1.0, 5.0], [1.0, 1.0])
+    np.testing.assert_allclose([points[0], points[-1]], [[-3.0, 1.0, 0.0], [1.0, 1.0, 0.0]],
+                               atol=1e-8)
+
+
+def test_fit_right_of_moves_the_plots_right_by_the_overflow_of_their_labels():
+    from scenes.theme.plots import fit_right_of, make_plot
+
+    def build(left):
+        return make_plot([0.0, 1.0], [-123456.0, 654321.0], "x", "f(x)", left, 2.0, 5.0 - left,
+                         2.0)
+
+    first = build(-6.0)
+    assert first[1][1].get_left()[0] < -6.0  # wide tick labels stick out
+    axes, drawn, _ = fit_right_of(-6.0, -6.0, build)
+    np.testing.assert_allclose(drawn[1].get_left()[0], -6.0, atol=1e-6)
+    np.testing.assert_allclose(axes.c2p(1.0, 0.0)[0], 5.0, atol=1e-9)  # right edge kept
+    pair = fit_right_of(-6.0, -6.0, lambda left: (build(left), build(left)))
+    np.testing.assert_allclose(pair[1][1][1].get_left()[0], -6.0, atol=1e-6)
+    np.testing.assert_allclose(fit_right_of(-9.0, -6.0, build)[0].c2p(0.0, 0.0)[0], -6.0)  # kept
+
+
+def test_tick_rows_and_columns_sit_under_and_left_of_their_values():
+    from manim import LEFT
+
+    from scenes.theme.plots import tick_column, tick_row
+
+    axes = plot_box([0.0, 10.0], [0.0, 1.0], 5.0, 2.0, np.array([-2.0, -1.0, 0.0]))
+    row = tick_row(axes, {0.0: "0", 10.0: "10"}, 0.0, 0.15)
+    np.testing.assert_allclose([t.get_x() for t in row], [-2.0, 3.0], atol=1e-9)
+    np.testing.assert_allclose([t.get_edge_center(np.array([0, 1, 0]))[1] for t in row], -1.15)
+    column = tick_column(axes, {0.5: "0.5"}, 0.0)
+    np.testing.assert_allclose(column[0].get_edge_center(-LEFT)[:2], [-2.12, 0.0], atol=1e-9)
+
+
+def test_a_window_holds_boxes_and_its_grid_covers_it_at_any_turn():
+    from scenes.theme.shapes import Window, axis_lines, grid_lines
+
+    window = Window(np.array([-4.0, -2.0]), np.array([2.0, 2.0]))
+    np.testing.assert_allclose(window.center, [-1.0, 0.0, 0.0])
+    assert window.inside((-3.9, -1.9, 1.9, 1.9)) and not window.inside((-3.9, -1.9, 1.9, 1.9), 0.2)
+    view = window.view(2.0)  # a disc of radius 2.5 plane units just fits the half-height 2
+    np.testing.assert_allclose(view.unit, 2.0 / 2.5)
+    starts, ends = grid_lines(window, view)
+    half = window.plane_half(view)
+    corner_reach = np.linalg.norm(half)  # any turn of the window's corners stays inside
+    assert np.all(np.abs(np.concatenate([starts, ends])).max(axis=0) >= corner_reach)
+    steps = np.diff(np.unique(starts[:, 0]))
+    np.testing.assert_allclose(steps, steps[0])  # one round step
+    axis_starts, axis_ends = axis_lines((starts, ends))
+    on_zero = (axis_starts == 0) & (axis_ends == 0)  # x = 0 (vertical) and y = 0 (horizontal)
+    assert sorted(map(tuple, on_zero.tolist())) == [(False, True), (True, False)]
