@@ -11,10 +11,11 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
 from scenes.differentiation.helpers import (
-    COMPASS, label_tex, make_vector_panel, place_beside,
+    label_tex, make_vector_panel,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import SECOND_ORDER_DASH, SECOND_ROUTE_DASH
+from scenes.theme.labels import COMPASS, box_of, crowding, place_label, trace
 from scenes.theme.layout import partial_polyline
 from scenes.theme.numbers import caption_number, number_tex
 from scenes.theme.palette import (
@@ -51,6 +52,18 @@ def _gap_band(window, alphas: np.ndarray, upper: np.ndarray, lower: np.ndarray,
 def _vector_tex(values: np.ndarray) -> str:
     return "(" + r",\ ".join(number_tex(v, DECIMALS, grouping=False) for v in values) + ")"
 
+
+
+def beside(label: VMobject, anchor: np.ndarray, directions: list[np.ndarray],
+           segments: list[tuple[np.ndarray, np.ndarray]], others: list[VMobject] = (),
+           gap: float = 0.12) -> VMobject:
+    """``label`` next to a point on the map, in the first of ``directions`` where it (0.06
+    around it) crosses none of the arrows' ``segments`` and meets none of the ``others``;
+    if none is clear, where it meets the fewest."""
+    curves = [trace(np.array(segment)) for segment in segments]
+    boxes = [box_of(other) for other in others if other.has_points() or other.submobjects]
+    return place_label(label, [(anchor, d) for d in directions],
+                       lambda box: crowding(box, boxes, curves, 0.06), (gap,), "fewest")
 
 class DiffJvpHvp(LectureScene):
     def construct(self) -> None:
@@ -117,8 +130,8 @@ class DiffJvpHvp(LectureScene):
             g_end = point + GRADIENT_LENGTH * side * g_hat
             gradient_arrow = Arrow(point, g_end, buff=0, color=FOREGROUND, stroke_width=5,
                                    max_tip_length_to_length_ratio=0.22)
-            g_label = place_beside(label_tex(r"\nabla f", font_size=LABEL_SIZE), g_end,
-                                   [g_hat, *COMPASS], [slice_segment])
+            g_label = beside(label_tex(r"\nabla f", font_size=LABEL_SIZE), g_end,
+                             [g_hat, *COMPASS], [slice_segment])
             line = (f"The gradient ({caption_number(r.gradient[0])}, "
                     f"{caption_number(r.gradient[1])}) points uphill, across the contours.")
             arrows = [slice_segment, (point, g_end)]
@@ -126,11 +139,11 @@ class DiffJvpHvp(LectureScene):
             gradient_arrow, g_label = VMobject(), VMobject()
             line = "The gradient is zero here: the point is flat to first order."
             arrows = [slice_segment]
-        point_label = place_beside(label_tex("x_0", font_size=LABEL_SIZE), point,
-                                   [away, away - v_hat, away + v_hat, -away, *COMPASS], arrows,
-                                   [g_label], gap=0.14)
-        v_label = place_beside(label_tex("v", font_size=LABEL_SIZE, color=TRUTH), v_end,
-                               [v_hat, away, -away, *COMPASS], arrows, [g_label, point_label])
+        point_label = beside(label_tex("x_0", font_size=LABEL_SIZE), point,
+                             [away, away - v_hat, away + v_hat, -away, *COMPASS], arrows,
+                             [g_label], gap=0.14)
+        v_label = beside(label_tex("v", font_size=LABEL_SIZE, color=TRUTH), v_end,
+                         [v_hat, away, -away, *COMPASS], arrows, [g_label, point_label])
         g_label, point_label, v_label = (backed(g_label, 0.7, 0.04), backed(point_label, 0.7, 0.04),
                                            backed(v_label, 0.7, 0.04))
         with self.narrate(line):

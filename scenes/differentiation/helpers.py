@@ -1,5 +1,5 @@
-"""Pieces shared by the differentiation scenes: merged labels, a label placer, panels of
-vectors and cell outlines.
+"""Pieces shared by the differentiation scenes: merged labels, panels of vectors and cell
+outlines.
 
 A user's ``f`` may reach +-1e12 and its plot limits are robust ones, so curves, tangent
 lines and Taylor curves are clipped to the plot window
@@ -11,17 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import (
-    DL, DOWN, LEFT, RIGHT, UP, UR, MathTex, Mobject, ParsableManimColor, VGroup, VMobject,
-)
+from manim import LEFT, RIGHT, MathTex, ParsableManimColor, VGroup, VMobject
 
 from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SAFE_X
 from scenes.theme.panel import merge_outlines, panel_label_place
 from scenes.theme.shapes import segment_points
 
 __all__ = [
-    "COMPASS", "box_points", "label_tex", "make_vector_panel", "place_beside",
-    "square_cells_points",
+    "box_points", "label_tex", "make_vector_panel", "square_cells_points",
 ]
 
 
@@ -30,41 +27,6 @@ def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor
     """A static MathTex label as one merged outline: a fade, a copy or a frame handles one
     path instead of a glyph tree."""
     return merge_outlines(MathTex(tex, font_size=font_size, color=color))
-
-
-COMPASS = [np.array([np.cos(a), np.sin(a), 0.0])
-           for a in np.linspace(0, 2 * np.pi, 8, endpoint=False)]
-"""The eight compass directions, east first, for :func:`place_beside` to try."""
-
-
-def place_beside(label: Mobject, anchor: np.ndarray, directions: Sequence[np.ndarray],
-                 segments: Sequence[tuple[np.ndarray, np.ndarray]] = (),
-                 others: Sequence[Mobject] = (), gap: float = 0.12, margin: float = 0.06
-                 ) -> Mobject:
-    """Move ``label`` next to the screen point ``anchor``, ``gap`` away in the first of
-    ``directions`` where its box (plus ``margin``) is crossed by none of the screen
-    ``segments`` (arrows, lines) and meets none of the ``others``; if none is clear, in the
-    direction with the fewest conflicts."""
-    half = np.array([label.width / 2, label.height / 2, 0.0])
-    samples = [np.linspace(0, 1, 24)[:, None] * (np.asarray(end) - start) + start
-               for start, end in segments]
-    boxes = [(m.get_corner(DL)[:2], m.get_corner(UR)[:2]) for m in others if m.has_points()
-             or m.submobjects]
-    best, best_conflicts = None, None
-    for direction in directions:
-        direction = np.asarray(direction, float) / np.linalg.norm(direction)
-        reach = np.abs(direction[:2]) @ half[:2]  # the box's extent along the direction
-        center = np.asarray(anchor, float) + (gap + reach) * direction
-        low, high = (center - half - margin)[:2], (center + half + margin)[:2]
-        conflicts = sum(bool(np.any(np.all((points[:, :2] >= low) & (points[:, :2] <= high),
-                                           axis=1))) for points in samples)
-        conflicts += sum(bool(np.all(low <= b_high) and np.all(b_low <= high))
-                         for b_low, b_high in boxes)
-        if best_conflicts is None or conflicts < best_conflicts:
-            best, best_conflicts = center, conflicts
-        if conflicts == 0:
-            break
-    return label.move_to(best)
 
 
 def make_vector_panel(rows: Sequence[tuple[str, str]], first_row: int = 0) -> VGroup:

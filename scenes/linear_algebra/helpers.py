@@ -1,6 +1,5 @@
 """Pieces shared by the linear-algebra scenes: figures of plane segments carried by a 2x2 map (grids, circles, dashed lines),
-arrows and dashed curves drawn as one path each, numbers that may be huge or infinite,
-and labels placed clear of each other.
+arrows and dashed curves drawn as one path each, numbers that may be huge or infinite.
 
 Everything that moves is one VMobject whose points are re-set by an updater, so a frame
 costs a few paths however fine the grid or the circle.
@@ -11,11 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, MathTex, Mobject, VGroup, VMobject
+from manim import LEFT, MathTex, Mobject, VGroup, VMobject
 
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import LABEL_SIZE
@@ -23,9 +21,8 @@ from scenes.theme.panel import make_panel
 from scenes.theme.shapes import PlaneView, Segments, Window, clip_segments, segment_points
 
 __all__ = [
-    "arrow_points", "box_of", "closed_polyline", "dashed_closed",
-    "dashed_line", "first_clear", "make_number_panel",
-    "parked", "place_beyond", "polyline_segments", "set_arrow", "set_mapped", "trace",
+    "arrow_points", "closed_polyline", "dashed_closed", "dashed_line", "make_number_panel",
+    "parked", "polyline_segments", "set_arrow", "set_mapped",
 ]
 
 Matrix2 = np.ndarray  # shape: (2, 2)
@@ -151,64 +148,3 @@ def make_number_panel(rows: Sequence[tuple[str, float | Callable[[], float], int
             typeset = MathTex(tex, font_size=LABEL_SIZE + 2)
             numbers.submobjects[i] = typeset.move_to(numbers[i], aligned_edge=LEFT)
     return panel
-
-
-# --------------------------------------------------------------------------------------
-# Labels
-# --------------------------------------------------------------------------------------
-
-
-def box_of(mobject: Mobject, pad: float = 0.0) -> tuple[float, float, float, float]:
-    """(x0, y0, x1, y1) of a mobject's bounding box, grown by ``pad``."""
-    low, high = mobject.get_corner(DOWN + LEFT), mobject.get_corner(UP + RIGHT)
-    return low[0] - pad, low[1] - pad, high[0] + pad, high[1] + pad
-
-
-def _overlap(a: Sequence[float], b: Sequence[float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def place_beyond(label: Mobject, point: np.ndarray, direction: np.ndarray,
-                 buff: float = 0.12) -> Mobject:
-    """Put ``label`` just past ``point`` along ``direction`` (any angle, not only the
-    eight of ``next_to``): its box touches the point's ``buff`` circle on that side."""
-    d = np.asarray(direction, float)[:2]
-    norm = float(np.linalg.norm(d))
-    d = d / norm if norm > 1e-12 else np.array([1.0, 0.0])
-    reach = buff + abs(d[0]) * label.width / 2 + abs(d[1]) * label.height / 2
-    label.move_to(np.append(np.asarray(point, float)[:2] + reach * d, 0.0))
-    return label
-
-
-def trace(points: np.ndarray, closed: bool = False, spacing: float = 0.04) -> np.ndarray:
-    """Screen points along a polyline at most ``spacing`` apart: what a label must miss."""
-    points = np.asarray(points, float)[:, :2]
-    if closed:
-        points = np.vstack([points, points[:1]])
-    pieces = [points[:1]]
-    for a, b in zip(points[:-1], points[1:]):
-        count = max(1, int(np.ceil(np.linalg.norm(b - a) / spacing)))
-        pieces.append(a + np.linspace(0, 1, count + 1)[1:, None] * (b - a))
-    return np.concatenate(pieces)
-
-
-def first_clear(label: Mobject, spots: Sequence[tuple[np.ndarray, np.ndarray]],
-                window: Window, avoid: Sequence[Sequence[float]] = (),
-                curves: Sequence[np.ndarray] = (),
-                buffs: Sequence[float] = (0.12, 0.3, 0.5), fallback: bool = False
-                ) -> Mobject | None:
-    """Place ``label`` at the first (point, direction, buff) that keeps it in ``window``,
-    off every box in ``avoid`` and off every traced curve (:func:`trace`); spots are tried
-    in order, each at the buffs in order. With no clear spot: None, or with ``fallback``
-    the label at the first spot (a label that must be shown)."""
-    for point, direction in spots:
-        for buff in buffs:
-            place_beyond(label, point, direction, buff)
-            x0, y0, x1, y1 = box = box_of(label, 0.04)
-            if not window.inside(box, 0.05) or any(_overlap(box, other) for other in avoid):
-                continue
-            if any(np.any((c[:, 0] > x0) & (c[:, 0] < x1) & (c[:, 1] > y0) & (c[:, 1] < y1))
-                   for c in curves):
-                continue
-            return label
-    return place_beyond(label, *spots[0], buffs[0]) if fallback else None

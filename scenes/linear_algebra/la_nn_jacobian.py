@@ -9,11 +9,11 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    box_of, dashed_closed, first_clear, make_number_panel, parked,
-    polyline_segments, set_arrow, trace,
+    dashed_closed, make_number_panel, parked, polyline_segments, set_arrow,
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import SECOND_ROUTE_DASH
+from scenes.theme.labels import box_of, crowding, place_label, trace
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.numbers import format_number, number_tex, number_text
 from scenes.theme.palette import (
@@ -93,8 +93,8 @@ class LaNnJacobian(LectureScene):
             at = input_screen(x)[0]
             spots = [(at, np.array([np.cos(a), np.sin(a), 0.0]))
                      for a in np.deg2rad([135, 45, 225, 315, 90, 180, 0, 270])]
-            first_clear(tag, spots, window, boxes, smallest,
-                        buffs=(r.radius * unit + 0.06, r.radius * unit + 0.3), fallback=True)
+            place_label(tag, spots, lambda box: crowding(box, boxes, smallest, 0.04, window, 0.05),
+                        (r.radius * unit + 0.06, r.radius * unit + 0.3), "first")
             boxes.append(box_of(tag))
             tags.add(tag)
         with self.narrate(f"A 2-{p.hidden}-2 tanh net, seed {p.torch_seed}. Around each "

@@ -12,10 +12,11 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
     dashed_closed, dashed_line, make_number_panel, parked,
-    place_beyond, polyline_segments, set_arrow, set_mapped,
+    polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import REFERENCE_DASH, get_dashed
+from scenes.theme.labels import place_beyond
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.numbers import number_tex, number_text
 from scenes.theme.palette import (

@@ -9,10 +9,11 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    box_of, dashed_closed, dashed_line, first_clear,
-    make_number_panel, parked, place_beyond, polyline_segments, set_arrow, set_mapped, trace,
+    dashed_closed, dashed_line, make_number_panel, parked, polyline_segments, set_arrow,
+    set_mapped,
 )
 from scenes.theme.base import LectureScene
+from scenes.theme.labels import Box, box_of, crowding, place_beyond, place_label, trace
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE,
@@ -27,6 +28,13 @@ WINDOW = Window(np.array([-SAFE_X, -3.6]), np.array([2.05, 2.0]))
 STAGE_CORNER = np.array([2.35, 1.15, 0.0])  # top left of the list of moves
 ARC = np.deg2rad(np.linspace(15, 75, 21))  # the orientation arrow, from e1 towards e2
 AXIS_COLORS = (FIRST_AXIS, SECOND_AXIS)
+SPOT_BUFFS = (0.12, 0.3, 0.5)  # a label's distance from its spot, tried in order
+
+
+def clear(box: Box, boxes: list[Box], curves: list[np.ndarray]) -> int:
+    """What a label in the plane's window runs into (:func:`crowding`, 0.04 around it,
+    0.05 inside the window's edge)."""
+    return crowding(box, boxes, curves, 0.04, WINDOW, 0.05)
 
 
 def _degrees(angle: float) -> str:
@@ -149,8 +157,9 @@ class LaSvdEllipse(LectureScene):
                 x, y = sign * r.Vt[i]
                 spots += [(to_screen(sign * r.Vt[i])[0], np.array([x - k * y, y + k * x, 0]))
                           for k in (0.0, 0.8, -0.8)]
-            first_clear(name, spots, WINDOW, [box_of(n) for n in (*names, *v_names)],
-                        start_curves, fallback=True)
+            named = [box_of(n) for n in (*names, *v_names)]
+            place_label(name, spots, lambda box: clear(box, named, start_curves), SPOT_BUFFS,
+                        "first")
             v_names.add(name)
         with self.narrate(
                 "sigma1 = sigma2: A stretches every direction alike; any v1, v2 will do."
@@ -230,9 +239,9 @@ class LaSvdEllipse(LectureScene):
             along = ends[i] - origin
             across = np.array([-along[1], along[0], 0.0])
             middle = (origin + ends[i]) / 2
-            first_clear(name, [(ends[i], along), (middle, across), (middle, -across),
+            place_label(name, [(ends[i], along), (middle, across), (middle, -across),
                                (ends[i], across), (ends[i], -across), (ends[i], -along)],
-                        WINDOW, boxes, curves, fallback=True)
+                        lambda box: clear(box, boxes, curves), SPOT_BUFFS, "first")
             boxes.append(box_of(name))
             axis_names.add(name)
         relabel = []  # e_i becomes A e_i where a clear spot is found, else fades
@@ -241,10 +250,10 @@ class LaSvdEllipse(LectureScene):
             backed(name)
             along = images[i] - origin
             across = np.array([-along[1], along[0], 0.0])
-            if np.linalg.norm(along) > 1e-6 and first_clear(
+            if np.linalg.norm(along) > 1e-6 and place_label(
                     name, [(images[i], across), (images[i], -across), (images[i], along),
                            (images[i], across + along), (images[i], along - across)],
-                    WINDOW, boxes, curves):
+                    lambda box: clear(box, boxes, curves), SPOT_BUFFS):
                 boxes.append(box_of(name))
                 relabel.append(ReplacementTransform(names[i], name))
             else:

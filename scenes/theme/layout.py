@@ -13,8 +13,8 @@ import numpy as np
 from scenes.theme.numbers import format_number
 
 __all__ = [
-    "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling", "nice_ticks",
-    "partial_polyline", "tick_labels", "tick_tex",
+    "boxes_overlap", "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling",
+    "nice_ticks", "partial_polyline", "tick_labels", "tick_tex", "trace",
 ]
 
 
@@ -93,8 +93,7 @@ def clear_of(box: Sequence[float], curves: Sequence[tuple[np.ndarray, np.ndarray
     pass wholly below the box; a line may pass below or above it.
     """
     x0, y0, x1, y1 = box
-    a0, b0, a1, b1 = avoid
-    if x0 < a1 + margin and x1 > a0 - margin and y0 < b1 + margin and y1 > b0 - margin:
+    if boxes_overlap(box, avoid, margin):
         return False
     for xs, ys, filled in curves:
         order = np.argsort(xs)
@@ -106,3 +105,21 @@ def clear_of(box: Sequence[float], curves: Sequence[tuple[np.ndarray, np.ndarray
         if not (below or (not filled and np.all(span > y1 + margin))):
             return False
     return True
+
+
+def boxes_overlap(a: Sequence[float], b: Sequence[float], margin: float = 0.0) -> bool:
+    """The one overlap test: whether boxes ``a`` and ``b`` come closer than ``margin``."""
+    return (a[0] < b[2] + margin and b[0] < a[2] + margin
+            and a[1] < b[3] + margin and b[1] < a[3] + margin)
+
+
+def trace(points: np.ndarray, closed: bool = False, spacing: float = 0.04) -> np.ndarray:
+    """Screen points along a polyline at most ``spacing`` apart: what a label must miss."""
+    points = np.asarray(points, float)[:, :2]
+    if closed:
+        points = np.vstack([points, points[:1]])
+    pieces = [points[:1]]
+    for a, b in zip(points[:-1], points[1:]):
+        count = max(1, int(np.ceil(np.linalg.norm(b - a) / spacing)))
+        pieces.append(a + np.linspace(0, 1, count + 1)[1:, None] * (b - a))
+    return np.concatenate(pieces)

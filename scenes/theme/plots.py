@@ -18,6 +18,7 @@ from manim import (
 )
 
 from scenes.theme.dashes import REFERENCE_DASH, Dash, dash_segments, get_dashed
+from scenes.theme.labels import box_of, place_label
 from scenes.theme.layout import clear_of, distinct_labels, nice_ticks, partial_polyline
 from scenes.theme.palette import (
     AXIS, BAND_OPACITY, LABEL_SIZE, PLOT_HEIGHT, PLOT_WIDTH, REFERENCE, SAFE_X, SAFE_Y, SAMPLE,
@@ -294,7 +295,8 @@ def make_legend(rows: Sequence[Mobject | tuple[Mobject, Mobject]], buff: float =
 
 def place_clear(label: Mobject, anchor: Mobject, axes: Axes,
                 curves: list[tuple[np.ndarray, np.ndarray, bool]], avoid: Mobject) -> None:
-    """Put ``label`` beside ``anchor`` where it crosses no curve and misses ``avoid``.
+    """Put ``label`` beside ``anchor`` where it crosses no curve and misses ``avoid``
+    (:func:`scenes.theme.labels.place_label`).
 
     Each curve is (xs, ys, filled) in axes coordinates (see :func:`layout.clear_of`).
     Candidates run outward to the right, then to the left, inside the axes; if none is
@@ -304,13 +306,11 @@ def place_clear(label: Mobject, anchor: Mobject, axes: Axes,
     for xs, ys, filled in curves:
         points = axes.c2p(np.asarray(xs, float), np.asarray(ys, float))
         screen.append((points[0], points[1], filled))
-    avoid_box = (*avoid.get_corner(DOWN + LEFT)[:2], *avoid.get_corner(UP + RIGHT)[:2])
-    for direction in (RIGHT, LEFT):
-        for extra in np.arange(0, 8, 0.15):
-            label.next_to(anchor, direction, buff=0.2 + extra)
-            box = (*label.get_corner(DOWN + LEFT)[:2], *label.get_corner(UP + RIGHT)[:2])
-            if box[0] < axes.get_left()[0] + 0.2 or box[2] > axes.get_right()[0] + 0.3:
-                break
-            if clear_of(box, screen, avoid_box):
-                return
-    label.next_to(anchor, RIGHT, buff=0.2)
+    avoid_box, left, right = box_of(avoid), axes.get_left()[0], axes.get_right()[0]
+
+    def conflicts(box: tuple[float, float, float, float]) -> int:
+        outside = box[0] < left + 0.2 or box[2] > right + 0.3
+        return int(outside or not clear_of(box, screen, avoid_box))
+
+    place_label(label, [(anchor.get_right(), RIGHT), (anchor.get_left(), LEFT)], conflicts,
+                0.2 + np.arange(0, 8, 0.15), "first")
