@@ -10,9 +10,6 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
-from scenes.differentiation.helpers import (
-    label_tex, make_vector_panel,
-)
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import SECOND_ORDER_DASH, SECOND_ROUTE_DASH
 from scenes.theme.labels import COMPASS, box_of, crowding, place_label, trace
@@ -21,7 +18,7 @@ from scenes.theme.numbers import caption_number, number_tex
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ORDER, SECOND_ROUTE, TRUTH,
 )
-from scenes.theme.panel import backed
+from scenes.theme.panel import backed, label_tex, make_panel
 from scenes.theme.plots import (
     fit_right_of, line_swatch, make_legend, make_plot, window_curve_points,
 )
@@ -107,12 +104,13 @@ class DiffJvpHvp(LectureScene):
 
         self.step("The gradient, uphill and across the contour lines")
         units = plane_window.units()
-        panel = make_vector_panel([
-            (r"\nabla f", _vector_tex(r.gradient)),
-            (r"v^{\top}\nabla f", number_tex(r.directional_derivative, DECIMALS, grouping=False)),
-            (r"H v", _vector_tex(r.hvp)),
-            (r"v^{\top} H v", number_tex(r.directional_curvature, DECIMALS, grouping=False)),
-        ])
+        panel = make_panel([
+            (r"\nabla f", _vector_tex(r.gradient), 0),
+            (r"v^{\top}\nabla f",
+             number_tex(r.directional_derivative, DECIMALS, grouping=False), 0),
+            (r"H v", _vector_tex(r.hvp), 0),
+            (r"v^{\top} H v", number_tex(r.directional_curvature, DECIMALS, grouping=False), 0),
+        ], by_row=True)
         v_end = plane_window.to_screen([r.point[0] + r.direction[0]],
                                        [r.point[1] + r.direction[1]])[0]
         v_screen = v_end - point

@@ -10,14 +10,13 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
-from scenes.differentiation.helpers import label_tex
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import GUIDE_DASH, REFERENCE_DASH, SECOND_ROUTE_DASH, dashed_points
 from scenes.theme.numbers import caption_number
 from scenes.theme.palette import (
     CONCAVE, CONVEX, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH,
 )
-from scenes.theme.panel import make_panel, merge_outlines, scaled_row
+from scenes.theme.panel import label_tex, make_panel, merge_outlines, scaled_row
 from scenes.theme.plots import (
     fit_right_of, line_swatch, make_legend, make_plot, window_curve_points,
 )

@@ -1,5 +1,5 @@
-"""Pieces shared by the linear-algebra scenes: figures of plane segments carried by a 2x2 map (grids, circles, dashed lines),
-arrows and dashed curves drawn as one path each, numbers that may be huge or infinite.
+"""Pieces shared by the linear-algebra scenes: figures of plane segments carried by a 2x2
+map (grids, circles, dashed lines), and arrows drawn as one path each.
 
 Everything that moves is one VMobject whose points are re-set by an updater, so a frame
 costs a few paths however fine the grid or the circle.
@@ -7,22 +7,18 @@ costs a few paths however fine the grid or the circle.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from manim import LEFT, MathTex, Mobject, VGroup, VMobject
+from manim import Mobject, VMobject
 
-from scenes.theme.numbers import number_tex
-from scenes.theme.palette import LABEL_SIZE
-from scenes.theme.panel import make_panel
 from scenes.theme.shapes import PlaneView, Segments, Window, clip_segments, segment_points
 
 __all__ = [
-    "arrow_points", "closed_polyline", "dashed_closed", "dashed_line", "make_number_panel",
-    "parked", "polyline_segments", "set_arrow", "set_mapped",
+    "arrow_points", "closed_polyline", "dashed_closed", "dashed_line", "parked",
+    "polyline_segments", "set_arrow", "set_mapped",
 ]
 
 Matrix2 = np.ndarray  # shape: (2, 2)
@@ -120,31 +116,3 @@ def set_arrow(mobject: VMobject, start: np.ndarray, end: np.ndarray, **kwargs: A
     """Re-set a filled VMobject to the arrow from ``start`` to ``end``."""
     mobject.set_points_as_corners(arrow_points(start, end, **kwargs))
     return mobject
-
-
-# --------------------------------------------------------------------------------------
-# Numbers and the panel
-# --------------------------------------------------------------------------------------
-
-
-def make_number_panel(rows: Sequence[tuple[str, float | Callable[[], float], int]]) -> VGroup:
-    """The theme's panel (top right) for values that may be fixed, huge or infinite.
-
-    A row's value is a number (fixed: drawn once) or a getter (re-read every frame, as in
-    :func:`make_panel`). A fixed value that is infinite or too long for a plain readout is
-    typeset with :func:`number_tex` in the readout's place.
-    """
-    getters = [(value if callable(value) else (lambda v=value: v)) for _, value, _ in rows]
-    safe = [(lambda g=g: g() if math.isfinite(g()) else 0.0) for g in getters]
-    panel = make_panel([(label, getter, decimals)
-                        for (label, _, decimals), getter in zip(rows, safe)])
-    numbers = panel[1]
-    for i, (_, value, decimals) in enumerate(rows):
-        if callable(value):
-            continue
-        numbers[i].clear_updaters()  # a fixed number is drawn once, not every frame
-        tex = number_tex(float(value), decimals)
-        if math.isinf(value) or r"\times" in tex:
-            typeset = MathTex(tex, font_size=LABEL_SIZE + 2)
-            numbers.submobjects[i] = typeset.move_to(numbers[i], aligned_edge=LEFT)
-    return panel

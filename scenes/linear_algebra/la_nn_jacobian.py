@@ -9,7 +9,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, make_number_panel, parked, polyline_segments, set_arrow,
+    dashed_closed, parked, polyline_segments, set_arrow,
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import SECOND_ROUTE_DASH
@@ -20,7 +20,7 @@ from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE,
     TICK_SIZE, TRUTH,
 )
-from scenes.theme.panel import backed, merge_outlines
+from scenes.theme.panel import backed, make_panel, merge_outlines
 from scenes.theme.plots import line_swatch, make_axes, make_legend
 from scenes.theme.shapes import PlaneView, Window, clip_segments, segment_points
 
@@ -198,7 +198,7 @@ class LaNnJacobian(LectureScene):
 
         # The prediction is local.
         self.step("Grow the circles")
-        panel = make_number_panel([("r", radius, 4)])
+        panel = make_panel([("r", radius, 4)])
         with self.narrate("Grow the circles. The zoom keeps the prediction's size; "
                           "the truth drifts off."):
             with parked(panel):

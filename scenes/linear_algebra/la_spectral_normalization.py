@@ -11,7 +11,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, dashed_line, make_number_panel, parked,
+    dashed_closed, dashed_line, parked,
     polyline_segments, set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
@@ -22,7 +22,7 @@ from scenes.theme.numbers import number_tex, number_text
 from scenes.theme.palette import (
     DOT_COLOR, FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SAMPLE, TRUTH,
 )
-from scenes.theme.panel import backed, merge_outlines
+from scenes.theme.panel import backed, make_panel, merge_outlines
 from scenes.theme.plots import get_polyline, make_axes
 from scenes.theme.shapes import (
     Window, axis_lines, dot_cloud_points, get_dot_cloud, get_segments, grid_lines,
@@ -131,7 +131,7 @@ class LaSpectralNormalization(LectureScene):
             name.add_updater(placer)
         for mover in (vector, image, *names):
             mover.update()
-        panel = make_number_panel([
+        panel = make_panel([
             ("k", lambda: float(sweep.index()), 0),
             (r"\|W v_k\|", lambda: sweep.at(estimates), 4),
             (r"\sigma_{\max}\ (\mathrm{SVD})", sigma, 4),

@@ -9,7 +9,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, dashed_line, make_number_panel, parked, polyline_segments, set_arrow,
+    dashed_closed, dashed_line, parked, polyline_segments, set_arrow,
     set_mapped,
 )
 from scenes.theme.base import LectureScene
@@ -19,7 +19,7 @@ from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE,
     TRUTH,
 )
-from scenes.theme.panel import backed, merge_outlines
+from scenes.theme.panel import backed, make_panel, merge_outlines
 from scenes.theme.shapes import Window, axis_lines, clip_segments, get_segments, grid_lines
 
 __all__ = ["LaSvdEllipse"]
@@ -258,7 +258,7 @@ class LaSvdEllipse(LectureScene):
                 relabel.append(ReplacementTransform(names[i], name))
             else:
                 relabel.append(FadeOut(names[i]))
-        panel = make_number_panel([
+        panel = make_panel([
             (r"\|A\|_2 = \sigma_1", r.spectral_norm, 4),
             (r"\sigma_2", float(s2), 4),
             (r"\kappa(A)", r.condition_number, 4),

@@ -25,7 +25,9 @@ from scenes.theme.palette import (
     TICK_SIZE,
 )
 from scenes.theme.panel import merge_outlines
-from scenes.theme.shapes import Window, clip_segments, get_segments, segment_points
+from scenes.theme.shapes import (
+    Window, clip_segments, get_segments, rect_points, segment_points,
+)
 
 __all__ = [
     "AXIS_STYLE", "PlotAxes", "band_corners", "bar_points", "fit_right_of", "follow",
@@ -242,8 +244,8 @@ def get_band(axes: Axes, xs: np.ndarray, low: np.ndarray, high: np.ndarray,
 
 def bar_points(axes: Axes, lows: np.ndarray, highs: np.ndarray, heights: np.ndarray,
                sideways: bool = False) -> np.ndarray:
-    """Corner points of bars from ``lows`` to ``highs`` (0 to ``heights`` tall), one closed
-    subpath per bar.
+    """:func:`~scenes.theme.shapes.rect_points` of bars from ``lows`` to ``highs`` (0 to
+    ``heights`` tall) in axes coordinates, one closed subpath per bar.
 
     ``sideways`` lays the bars along the vertical axis (bins on y, heights to the right),
     for a density drawn beside a plot that shares its y axis.
@@ -251,14 +253,9 @@ def bar_points(axes: Axes, lows: np.ndarray, highs: np.ndarray, heights: np.ndar
     lows, highs = np.asarray(lows, float), np.asarray(highs, float)
     heights = np.asarray(heights, float)
     zero = np.zeros_like(heights)
-    along = np.stack([lows, lows, highs, highs, lows], axis=1).ravel()
-    up = np.stack([zero, heights, heights, zero, zero], axis=1).ravel()
-    xs, ys = (up, along) if sideways else (along, up)
-    corners = axes.c2p(xs, ys).T.reshape(len(heights), 5, 3)
-    # Each straight edge as a cubic Bezier with handles on the line: (anchor, 1/3, 2/3, anchor).
-    starts, ends = corners[:, :-1], corners[:, 1:]
-    curves = np.stack([starts, (2 * starts + ends) / 3, (starts + 2 * ends) / 3, ends], axis=2)
-    return curves.reshape(-1, 3)
+    if sideways:
+        return rect_points(axes.c2p(zero, lows).T, axes.c2p(heights, highs).T)
+    return rect_points(axes.c2p(lows, zero).T, axes.c2p(highs, heights).T)
 
 
 def histogram_points(axes: Axes, edges: np.ndarray, heights: np.ndarray,

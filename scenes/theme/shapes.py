@@ -24,7 +24,7 @@ from scenes.theme.palette import GRID, LABEL_SIZE, SAMPLE, TICK_SIZE
 __all__ = [
     "PlaneView", "Window", "axis_lines", "clip_segments", "dot_cloud_points", "get_dot_cloud",
     "get_heat_image", "get_segments", "grid_lines", "heat_colors", "make_color_bar",
-    "segment_points",
+    "rect_points", "segment_points", "square_points",
 ]
 
 Segments = tuple[np.ndarray, np.ndarray]  # starts, ends in plane units; shapes (N, 2)
@@ -64,6 +64,23 @@ def segment_points(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     starts, ends = np.asarray(starts, float), np.asarray(ends, float)
     curves = np.stack([starts, (2 * starts + ends) / 3, (starts + 2 * ends) / 3, ends], axis=1)
     return curves.reshape(-1, 3)
+
+
+def rect_points(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The one rectangle path: axis-aligned rectangles from lower-left corners ``low`` to
+    upper-right corners ``high`` (screen points, shapes (N, 3)) as one compound path, each
+    closed and run anticlockwise from its lower-left corner (bars, boxes, cells)."""
+    low, high = np.asarray(low, float).reshape(-1, 3), np.asarray(high, float).reshape(-1, 3)
+    corners = np.stack([low, np.column_stack([high[:, 0], low[:, 1], low[:, 2]]), high,
+                        np.column_stack([low[:, 0], high[:, 1], low[:, 2]]), low], axis=1)
+    return segment_points(corners[:, :-1].reshape(-1, 3), corners[:, 1:].reshape(-1, 3))
+
+
+def square_points(centers: np.ndarray, side: float) -> np.ndarray:
+    """:func:`rect_points` of squares of ``side`` at screen ``centers`` (N, 3)."""
+    centers = np.asarray(centers, float).reshape(-1, 3)
+    half = np.array([side / 2, side / 2, 0.0])
+    return rect_points(centers - half, centers + half)
 
 
 def clip_segments(starts: np.ndarray, ends: np.ndarray, low: np.ndarray,

@@ -127,3 +127,36 @@ def test_a_window_holds_boxes_and_its_grid_covers_it_at_any_turn():
     axis_starts, axis_ends = axis_lines((starts, ends))
     on_zero = (axis_starts == 0) & (axis_ends == 0)  # x = 0 (vertical) and y = 0 (horizontal)
     assert sorted(map(tuple, on_zero.tolist())) == [(False, True), (True, False)]
+
+
+def test_one_panel_holds_live_fixed_huge_infinite_and_tex_rows():
+    from manim import LEFT as L
+
+    from scenes.theme.numbers import format_number
+    from scenes.theme.palette import SAFE_X
+    from scenes.theme.panel import PANEL_WIDTH, Readout, make_panel
+
+    tracker = ValueTracker(1.25)
+    rows = [("a", tracker.get_value, 2), ("b", 1.5, 2), ("c", float("inf"), 2),
+            ("d", 1.0e20, 2), ("v", r"\begin{pmatrix}1\\2\end{pmatrix}", 0)]
+    labels, values = make_panel(rows)
+    assert [v.text for v in values[:2]] == ["1.25", "1.50"]
+    assert values[0].updaters and not values[1].updaters  # live re-read, fixed drawn once
+    tracker.set_value(-3.0)
+    values[0].update()
+    assert values[0].text == "-3.00"
+    assert not isinstance(values[2], Readout) and values[2].tex_string == format_number(
+        float("inf"), 4, decimals=2)
+    assert r"\times" in values[3].tex_string and values[4].tex_string == rows[4][1]
+    label_width = max(MathTex(label + " =", font_size=values[4].font_size).width
+                      for label, _, _ in rows)
+    np.testing.assert_allclose([v.get_edge_center(L)[0] for v in values[1:]],
+                               SAFE_X - PANEL_WIDTH + label_width + 0.15, atol=1e-6)
+    by_row = make_panel(rows[1:], first_row=2, by_row=True)
+    assert len(by_row) == 4 and all(row.has_points() and not row.submobjects for row in by_row)
+    from scenes.theme.palette import SAFE_Y
+    from scenes.theme.panel import PANEL_ROW_STEP, PANEL_TOP_GAP
+
+    np.testing.assert_allclose(by_row[0].get_y(), SAFE_Y - PANEL_TOP_GAP - 2 * PANEL_ROW_STEP,
+                               atol=0.05)
+    assert labels.has_points() and labels.text_parts[0][0] == "a ="
