@@ -18,7 +18,7 @@ from scenes.theme.shapes import PlaneView, Segments, Window, clip_segments, segm
 
 __all__ = [
     "arrow_points", "closed_polyline", "dashed_closed", "dashed_line", "parked",
-    "polyline_segments", "set_arrow", "set_mapped",
+    "mapped_points", "polyline_segments", "set_arrow", "set_mapped",
 ]
 
 Matrix2 = np.ndarray  # shape: (2, 2)
@@ -50,9 +50,9 @@ def dashed_line(start: np.ndarray, end: np.ndarray, dashes: int = 12) -> Segment
     return points[0::2], points[1::2]
 
 
-def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: PlaneView,
-               window: Window | None = None) -> VMobject:
-    """Set ``mobject``'s points to the segments carried by ``matrix``, clipped to ``window``.
+def mapped_points(segments: Segments, matrix: Matrix2, view: PlaneView,
+                  window: Window | None = None) -> np.ndarray:
+    """Bezier points of the segments carried by ``matrix``, clipped to ``window``.
 
     Consecutive segments that meet form one subpath, so a closed outline can be filled.
     """
@@ -60,7 +60,14 @@ def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: Pla
     a, b = view.to_screen(starts @ matrix.T), view.to_screen(ends @ matrix.T)
     if window is not None:
         a, b = clip_segments(a, b, window.low, window.high)
-    mobject.set_points(segment_points(a, b) if len(a) else np.zeros((0, 3)))
+    return segment_points(a, b) if len(a) else np.zeros((0, 3))
+
+
+def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: PlaneView,
+               window: Window | None = None) -> VMobject:
+    """Set ``mobject``'s points to :func:`mapped_points` once (a figure that stays still;
+    one that moves is ``follow(mobject, lambda: mapped_points(...), bezier=True)``)."""
+    mobject.set_points(mapped_points(segments, matrix, view, window))
     return mobject
 
 

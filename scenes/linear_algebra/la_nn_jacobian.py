@@ -21,7 +21,7 @@ from scenes.theme.palette import (
     TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import backed, make_panel, merge_outlines
-from scenes.theme.plots import line_swatch, make_axes, make_legend
+from scenes.theme.plots import follow, line_swatch, make_axes, make_legend
 from scenes.theme.shapes import PlaneView, Window, clip_segments, segment_points
 
 __all__ = ["LaNnJacobian"]
@@ -78,11 +78,10 @@ class LaNnJacobian(LectureScene):
         # of step 6 (a mobject with an updater is redrawn on every frame).
         around = polyline_segments(r.circle)
 
-        def draw_ring(m: VMobject, x: np.ndarray) -> VMobject:
-            return m.set_points(segment_points(*(input_screen(x + radius() * c)
-                                                 for c in around)))
+        def ring_points(x: np.ndarray) -> np.ndarray:
+            return segment_points(*(input_screen(x + radius() * c) for c in around))
 
-        rings = VGroup(*[draw_ring(VMobject(stroke_color=TRUTH, stroke_width=3), x)
+        rings = VGroup(*[VMobject(stroke_color=TRUTH, stroke_width=3).set_points(ring_points(x))
                          for x in r.points])
         smallest = [trace(input_screen(x + r.radius * r.circle), closed=True)
                     for x in r.points]
@@ -137,11 +136,10 @@ class LaNnJacobian(LectureScene):
             a, b = clip_segments(to_screen(starts), to_screen(ends), low, high)
             return segment_points(a, b) if len(a) else np.zeros((0, 3))
 
-        def draw_truth(m: VMobject, k: int) -> VMobject:
-            return m.set_points(inset_points(
-                k, polyline_segments(blend(r.sweep_true_images[:, k]))))
+        def truth_points(k: int) -> np.ndarray:
+            return inset_points(k, polyline_segments(blend(r.sweep_true_images[:, k])))
 
-        truths = VGroup(*[draw_truth(VMobject(stroke_color=TRUTH, stroke_width=5), k)
+        truths = VGroup(*[VMobject(stroke_color=TRUTH, stroke_width=5).set_points(truth_points(k))
                           for k in range(count)])
         legend = make_legend([
             (line_swatch(TRUTH), Text("true image", font_size=TICK_SIZE)),
@@ -204,18 +202,17 @@ class LaNnJacobian(LectureScene):
             with parked(panel):
                 self.play(FadeIn(panel), FadeOut(semi_axes), FadeOut(tags), run_time=0.6)
             for ring, x in zip(rings, r.points):
-                ring.add_updater(lambda m, x=x: draw_ring(m, x))
+                follow(ring, lambda x=x: ring_points(x), bezier=True)
             for k, truth in enumerate(truths):
-                truth.add_updater(lambda m, k=k: draw_truth(m, k))
-            self.play(sweep.tracker.animate.set_value(len(radii) - 1), run_time=3,
-                      rate_func=linear)
+                follow(truth, lambda k=k: truth_points(k), bezier=True)
+            self.play(sweep.to(len(radii) - 1), run_time=3, rate_func=linear)
             self.wait(2)
         with self.narrate("J is local and linear: it holds only for small steps "
                           "around x0."):
             self.wait(2)
         with self.narrate(f"Back at radius {p.radius:g}, the prediction and the truth "
                           "agree again."):
-            self.play(sweep.tracker.animate.set_value(0.0), run_time=1.2)
+            self.play(sweep.to(0.0), run_time=1.2)
             self.freeze_movers()
             # The growing truths were drawn last while they moved; the dashes go back on top.
             self.bring_to_front(predictions)

@@ -195,8 +195,10 @@ def get_polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray, upto: float | None 
     return line.set_points_as_corners(polyline_corners(axes, xs, ys, upto))
 
 
-def follow(mobject: VMobject, corners: Callable[[], np.ndarray]) -> VMobject:
-    """Keep ``mobject``'s outline on ``corners()`` (a closed form of a tracker) every frame.
+def follow(mobject: VMobject, corners: Callable[[], np.ndarray],
+           bezier: bool = False) -> VMobject:
+    """Keep ``mobject``'s outline on ``corners()`` (a closed form of a tracker) every frame;
+    with ``bezier``, ``corners()`` gives Bezier points (segments, a clipped figure) instead.
 
     The one idiom for values that move: a persistent VMobject whose points an updater
     re-sets from the compute result at the tracker's position (a :class:`Sweep`), rather
@@ -205,10 +207,12 @@ def follow(mobject: VMobject, corners: Callable[[], np.ndarray]) -> VMobject:
     """
     def update(m: VMobject) -> None:
         points = corners()
-        if len(points):
-            m.set_points_as_corners(points)
-        else:
+        if not len(points):
             m.set_points(np.zeros((0, 3)))
+        elif bezier:
+            m.set_points(points)
+        else:
+            m.set_points_as_corners(points)
 
     mobject.add_updater(update)
     update(mobject)

@@ -160,3 +160,25 @@ def test_one_panel_holds_live_fixed_huge_infinite_and_tex_rows():
     np.testing.assert_allclose(by_row[0].get_y(), SAFE_Y - PANEL_TOP_GAP - 2 * PANEL_ROW_STEP,
                                atol=0.05)
     assert labels.has_points() and labels.text_parts[0][0] == "a ="
+
+
+def test_follow_with_bezier_points_and_a_sweep_moved_by_to():
+    from scenes.theme.base import Sweep
+    from scenes.theme.shapes import segment_points
+
+    sweep = Sweep(2)  # a morph from 0 to 1
+
+    def points():
+        top = 1.0 + sweep.position
+        return segment_points(np.array([[0.0, 0.0, 0.0]]), np.array([[top, top, 0.0]]))
+
+    segment = follow(VMobject(), points, bezier=True)
+    np.testing.assert_allclose(segment.points, points())  # set as given, not as corners
+    animation = sweep.to(1.0).build()  # what Scene.play builds
+    animation.begin()
+    animation.interpolate(1.0)
+    assert sweep.position == 1.0 and sweep.index() == 1
+    segment.update()
+    np.testing.assert_allclose(segment.get_corner(np.array([1, 1, 0]))[:2], [2.0, 2.0])
+    empty = follow(VMobject(), lambda: np.zeros((0, 3)), bezier=True)
+    assert not empty.has_points()
