@@ -14,7 +14,7 @@ from scenes.theme.numbers import format_number
 
 __all__ = [
     "boxes_overlap", "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling",
-    "nice_ticks", "partial_polyline", "tick_labels", "tick_tex", "trace",
+    "nice_ticks", "partial_polyline", "range_ticks", "tick_labels", "tick_tex", "trace",
 ]
 
 
@@ -60,6 +60,14 @@ def distinct_labels(values: Sequence[float], significant: int = 6) -> dict[float
             break
     return dict(zip(values, labels))
 
+
+def range_ticks(low: float, high: float, count: int = 4) -> dict[float, str]:
+    """About ``count`` round tick values inside ``[low, high]`` (the axis is not padded out
+    to them: a heat map spans its grid exactly), labelled so no two read the same."""
+    _, _, ticks = nice_ticks(low, high, count)
+    slack = 1e-9 * (high - low)
+    inside = [t for t in ticks if low - slack <= t <= high + slack]
+    return distinct_labels(inside, 3)
 
 def log_ticks(low_exponent: int, high_exponent: int) -> dict[float, str]:
     """Tick labels 10^k for an axis drawn in log10 coordinates."""

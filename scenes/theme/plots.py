@@ -19,7 +19,9 @@ from manim import (
 
 from scenes.theme.dashes import REFERENCE_DASH, Dash, dash_segments, get_dashed
 from scenes.theme.labels import box_of, place_label
-from scenes.theme.layout import clear_of, distinct_labels, nice_ticks, partial_polyline
+from scenes.theme.layout import (
+    clear_of, distinct_labels, log_range, log_ticks, nice_ticks, partial_polyline,
+)
 from scenes.theme.palette import (
     AXIS, BAND_OPACITY, LABEL_SIZE, PLOT_HEIGHT, PLOT_WIDTH, REFERENCE, SAFE_X, SAFE_Y, SAMPLE,
     TICK_SIZE,
@@ -30,7 +32,8 @@ from scenes.theme.shapes import (
 )
 
 __all__ = [
-    "AXIS_STYLE", "PlotAxes", "band_corners", "bar_points", "fit_right_of", "follow",
+    "AXIS_STYLE", "PlotAxes", "band_corners", "bar_points", "checkpoint_axes", "fit_right_of",
+    "follow",
     "get_band", "get_dashed_line", "get_histogram", "get_polyline", "histogram_points",
     "line_swatch", "make_axes", "make_legend", "make_plot", "place_clear", "plot_box",
     "polyline_corners", "tick_column", "tick_row", "window_curve_points",
@@ -100,6 +103,15 @@ def make_axes(
         axes, labels = build(width - left - right, height - below, center + shift)
     return axes, labels
 
+
+
+def checkpoint_axes(n: np.ndarray, y_range: Sequence[float], y_label: str,
+                    y_ticks: dict[float, str], center: np.ndarray) -> tuple[PlotAxes, VGroup]:
+    """:func:`make_axes` with the checkpoints ``n`` along a log x axis (log10 units, ticks
+    10^k)."""
+    lo_n, hi_n = log_range(n)
+    return make_axes([lo_n, hi_n], y_range, "N", y_label, log_ticks(lo_n, hi_n), y_ticks,
+                     center)
 
 def tick_row(axes: Axes, ticks: dict[float, str], y: float, buff: float = 0.12) -> VGroup:
     """Tick labels (TeX) under the points ``(value, y)`` of ``axes``."""

@@ -124,3 +124,10 @@ def test_squares_are_rectangles_around_their_centres():
     np.testing.assert_allclose(points[:, -1, -1, :2], [[0.75, 1.75], [-0.25, -0.25]])  # closed
     edge = rect_points(np.zeros(3), np.array([3.0, 1.0, 0.0]))[:4]  # a straight cubic
     np.testing.assert_allclose(edge[:, 0], [0.0, 1.0, 2.0, 3.0])
+
+
+def test_range_ticks_stay_inside_an_unpadded_range():
+    from scenes.theme.layout import range_ticks
+
+    assert range_ticks(0.13, 0.97) == {0.2: "0.2", 0.4: "0.4", 0.6: "0.6", 0.8: "0.8"}
+    assert list(range_ticks(-1.0, 1.0)) == [-1.0, -0.5, 0.0, 0.5, 1.0]  # the ends are ticks
