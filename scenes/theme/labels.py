@@ -17,7 +17,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Mobject
 from scenes.theme.layout import boxes_overlap, trace
 
 __all__ = [
-    "COMPASS", "Box", "box_of", "boxes_overlap", "crowding", "place_beyond", "place_label", "trace",
+    "COMPASS", "Box", "box_of", "boxes_overlap", "crowding", "place_beyond", "place_label",
+    "trace",
 ]
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 on screen
