@@ -140,11 +140,11 @@ class CovTanh(LectureScene):
         self.play(FadeIn(guide), FadeIn(tangent), FadeIn(markers), run_time=0.5)
         with self.narrate("Where the curve flattens, |dz/dy| blows up, "
                           "and so does the density."):
-            self.play(cursor.tracker.animate.set_value(flattest), rate_func=linear,
+            self.play(cursor.to(flattest), rate_func=linear,
                       run_time=1.5 + 3.5 * abs(flattest - steepest) / last)
             self.wait(1)
         with self.narrate("Steep parts spread the draws thin; "
                           "flat parts pile them up."):
-            self.play(cursor.tracker.animate.set_value(far_end), rate_func=linear,
+            self.play(cursor.to(far_end), rate_func=linear,
                       run_time=1.5 + 3.5 * abs(far_end - flattest) / last)
             self.wait(1.5)

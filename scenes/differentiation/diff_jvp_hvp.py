@@ -10,18 +10,18 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
-from scenes.differentiation.helpers import (
-    COMPASS, label_tex, make_plot, make_vector_panel, place_beside, window_curve_points,
-)
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import SECOND_ORDER_DASH, SECOND_ROUTE_DASH
+from scenes.theme.labels import COMPASS, box_of, crowding, place_label, trace
 from scenes.theme.layout import partial_polyline
 from scenes.theme.numbers import caption_number, number_tex
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, SECOND_ORDER, SECOND_ROUTE, TRUTH,
 )
-from scenes.theme.panel import backed
-from scenes.theme.plots import line_swatch, make_legend
+from scenes.theme.panel import backed, label_tex, make_panel
+from scenes.theme.plots import (
+    fit_right_of, line_swatch, make_legend, make_plot, window_curve_points,
+)
 from scenes.theme.shapes import (
     dot_cloud_points, get_dot_cloud, get_heat_image, get_segments, segment_points,
 )
@@ -50,6 +50,18 @@ def _vector_tex(values: np.ndarray) -> str:
     return "(" + r",\ ".join(number_tex(v, DECIMALS, grouping=False) for v in values) + ")"
 
 
+
+def beside(label: VMobject, anchor: np.ndarray, directions: list[np.ndarray],
+           segments: list[tuple[np.ndarray, np.ndarray]], others: list[VMobject] = (),
+           gap: float = 0.12) -> VMobject:
+    """``label`` next to a point on the map, in the first of ``directions`` where it (0.06
+    around it) crosses none of the arrows' ``segments`` and meets none of the ``others``;
+    if none is clear, where it meets the fewest."""
+    curves = [trace(np.array(segment)) for segment in segments]
+    boxes = [box_of(other) for other in others if other.has_points() or other.submobjects]
+    return place_label(label, [(anchor, d) for d in directions],
+                       lambda box: crowding(box, boxes, curves, 0.06), (gap,), "fewest")
+
 class DiffJvpHvp(LectureScene):
     def construct(self) -> None:
         r, p = self.result, self.p
@@ -69,14 +81,9 @@ class DiffJvpHvp(LectureScene):
         top = min(1.95, header_bottom - 0.35 - formula.height)
         side = top - MAP_BOTTOM
 
-        def build_map(left: float):
-            return make_plot([r.grid_x[0], r.grid_x[-1]], [r.grid_y[0], r.grid_y[-1]], "x", "y",
-                             left, top, side, side, pad=None)
-
-        plane, plane_drawn, plane_window = build_map(MAP_LEFT)
-        overflow = -SAFE_X - plane_drawn[1].get_left()[0]
-        if overflow > 0:
-            plane, plane_drawn, plane_window = build_map(MAP_LEFT + overflow)
+        plane, plane_drawn, plane_window = fit_right_of(-SAFE_X, MAP_LEFT, lambda left: make_plot(
+            [r.grid_x[0], r.grid_x[-1]], [r.grid_y[0], r.grid_y[-1]], "x", "y", left, top, side,
+            side, pad=None))
         if formula.width > side - 0.5:
             formula.scale_to_fit_width(side - 0.5)
         formula.next_to(plane, UP, buff=0.12).align_to(plane, RIGHT)
@@ -97,12 +104,13 @@ class DiffJvpHvp(LectureScene):
 
         self.step("The gradient, uphill and across the contour lines")
         units = plane_window.units()
-        panel = make_vector_panel([
-            (r"\nabla f", _vector_tex(r.gradient)),
-            (r"v^{\top}\nabla f", number_tex(r.directional_derivative, DECIMALS, grouping=False)),
-            (r"H v", _vector_tex(r.hvp)),
-            (r"v^{\top} H v", number_tex(r.directional_curvature, DECIMALS, grouping=False)),
-        ])
+        panel = make_panel([
+            (r"\nabla f", _vector_tex(r.gradient), 0),
+            (r"v^{\top}\nabla f",
+             number_tex(r.directional_derivative, DECIMALS, grouping=False), 0),
+            (r"H v", _vector_tex(r.hvp), 0),
+            (r"v^{\top} H v", number_tex(r.directional_curvature, DECIMALS, grouping=False), 0),
+        ], by_row=True)
         v_end = plane_window.to_screen([r.point[0] + r.direction[0]],
                                        [r.point[1] + r.direction[1]])[0]
         v_screen = v_end - point
@@ -120,8 +128,8 @@ class DiffJvpHvp(LectureScene):
             g_end = point + GRADIENT_LENGTH * side * g_hat
             gradient_arrow = Arrow(point, g_end, buff=0, color=FOREGROUND, stroke_width=5,
                                    max_tip_length_to_length_ratio=0.22)
-            g_label = place_beside(label_tex(r"\nabla f", font_size=LABEL_SIZE), g_end,
-                                   [g_hat, *COMPASS], [slice_segment])
+            g_label = beside(label_tex(r"\nabla f", font_size=LABEL_SIZE), g_end,
+                             [g_hat, *COMPASS], [slice_segment])
             line = (f"The gradient ({caption_number(r.gradient[0])}, "
                     f"{caption_number(r.gradient[1])}) points uphill, across the contours.")
             arrows = [slice_segment, (point, g_end)]
@@ -129,11 +137,11 @@ class DiffJvpHvp(LectureScene):
             gradient_arrow, g_label = VMobject(), VMobject()
             line = "The gradient is zero here: the point is flat to first order."
             arrows = [slice_segment]
-        point_label = place_beside(label_tex("x_0", font_size=LABEL_SIZE), point,
-                                   [away, away - v_hat, away + v_hat, -away, *COMPASS], arrows,
-                                   [g_label], gap=0.14)
-        v_label = place_beside(label_tex("v", font_size=LABEL_SIZE, color=TRUTH), v_end,
-                               [v_hat, away, -away, *COMPASS], arrows, [g_label, point_label])
+        point_label = beside(label_tex("x_0", font_size=LABEL_SIZE), point,
+                             [away, away - v_hat, away + v_hat, -away, *COMPASS], arrows,
+                             [g_label], gap=0.14)
+        v_label = beside(label_tex("v", font_size=LABEL_SIZE, color=TRUTH), v_end,
+                         [v_hat, away, -away, *COMPASS], arrows, [g_label, point_label])
         g_label, point_label, v_label = (backed(g_label, 0.7, 0.04), backed(point_label, 0.7, 0.04),
                                            backed(v_label, 0.7, 0.04))
         with self.narrate(line):
@@ -158,14 +166,10 @@ class DiffJvpHvp(LectureScene):
         slice_top = legend.get_bottom()[1] - 0.5
         slice_left = plane.get_right()[0] + 0.9
 
-        def build_slice(left: float):
-            return make_plot(p.alpha_range, r.slice_limits, r"\alpha", r"f(x_0+\alpha v)", left,
-                             slice_top, SAFE_X - 0.15 - left, slice_top - MAP_BOTTOM)
-
-        axes, axes_drawn, window = build_slice(slice_left)
-        overflow = plane.get_right()[0] + 0.3 - axes_drawn[1].get_left()[0]
-        if overflow > 0:
-            axes, axes_drawn, window = build_slice(slice_left + overflow)
+        axes, axes_drawn, window = fit_right_of(
+            plane.get_right()[0] + 0.3, slice_left, lambda left: make_plot(
+                p.alpha_range, r.slice_limits, r"\alpha", r"f(x_0+\alpha v)", left, slice_top,
+                SAFE_X - 0.15 - left, slice_top - MAP_BOTTOM))
         alphas = r.alphas
         alpha = ValueTracker(alphas[0])
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
-from scenes.differentiation.helpers import (
-    box_points, label_tex, make_plot, square_cells_points, window_curve_points,
-)
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import SECOND_ROUTE_DASH
 from scenes.theme.numbers import caption_number, format_number
 from scenes.theme.palette import (
     FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_ORDER, SECOND_ROUTE, TICK_SIZE, TRUTH,
 )
-from scenes.theme.panel import make_panel
-from scenes.theme.plots import line_swatch, make_legend
-from scenes.theme.shapes import get_segments
+from scenes.theme.panel import label_tex, make_panel
+from scenes.theme.plots import (
+    fit_right_of, line_swatch, make_legend, make_plot, window_curve_points,
+)
+from scenes.theme.shapes import get_segments, rect_points, square_points
 
 __all__ = ["DiffNnLinearization"]
 
@@ -75,14 +74,10 @@ class DiffNnLinearization(LectureScene):
         legend.move_to([SAFE_X - 3.5, panel.get_bottom()[1] - 0.25, 0], aligned_edge=UL)
         plot_top = min(top, legend.get_bottom()[1] - 0.5)
 
-        def build(left: float):
-            return make_plot(p.alpha_range, r.output_limits, r"\alpha", r"y(x_0+\alpha d)",
-                             left, plot_top, SAFE_X - 0.15 - left, plot_top - BOTTOM)
-
-        axes, axes_drawn, window = build(RIGHT_SLOT[0] + 0.5)
-        overflow = RIGHT_SLOT[0] - axes_drawn[1].get_left()[0]
-        if overflow > 0:
-            axes, axes_drawn, window = build(RIGHT_SLOT[0] + 0.5 + overflow)
+        axes, axes_drawn, window = fit_right_of(
+            RIGHT_SLOT[0], RIGHT_SLOT[0] + 0.5, lambda left: make_plot(
+                p.alpha_range, r.output_limits, r"\alpha", r"y(x_0+\alpha d)", left, plot_top,
+                SAFE_X - 0.15 - left, plot_top - BOTTOM))
         output = get_segments(TRUTH, 4, 1.0, window_curve_points(window, r.alphas, r.output))
         jvp_line = get_segments(SECOND_ROUTE, 4, 1.0, window_curve_points(
             window, r.alphas, r.linearized, SECOND_ROUTE_DASH))
@@ -217,7 +212,7 @@ class DiffNnLinearization(LectureScene):
         bars = VGroup()
         for color, boxes in ((SECOND_ROUTE, jvp_boxes), (SECOND_ORDER, hvp_boxes)):
             shape = VMobject(fill_color=color, fill_opacity=0.8, stroke_width=0)
-            shape.set_points(box_points(np.array([b[0] for b in boxes]),
+            shape.set_points(rect_points(np.array([b[0] for b in boxes]),
                                         np.array([b[1] for b in boxes])))
             bars.add(shape)
         baseline = Line([start_x, row_top, 0], [start_x, BOTTOM - 0.3, 0], color=REFERENCE,
@@ -237,20 +232,20 @@ class DiffNnLinearization(LectureScene):
         centers = np.array([[x, y, 0] for y in rows for x in columns])
         full = VMobject(stroke_color=REFERENCE, stroke_width=1, stroke_opacity=0.8,
                         fill_opacity=0)
-        full.set_points(square_cells_points(centers, cell))
+        full.set_points(square_points(centers, cell))
         h_name = label_tex("H", font_size=LABEL_SIZE + 4).next_to(full, UP, buff=0.12)
         h_note = label_tex(rf"{size}\times{size} = {r.hessian_entries}",
                          font_size=LABEL_SIZE).next_to(full, DOWN, buff=0.15)
         u_x = left + grid_side + 0.45
         u_cells = VMobject(stroke_color=FOREGROUND, stroke_width=1.5, fill_opacity=0)
-        u_cells.set_points(square_cells_points(
+        u_cells.set_points(square_points(
             np.array([[u_x, y, 0] for y in rows]), cell))
         equals = label_tex("=", font_size=LABEL_SIZE + 4).move_to(
             [u_x + 0.55, grid_top - grid_side / 2, 0])
         hu_x = u_x + 1.1
         hu_cells = VMobject(fill_color=SECOND_ORDER, fill_opacity=0.8, stroke_color=FOREGROUND,
                             stroke_width=1)
-        hu_cells.set_points(square_cells_points(np.array([[hu_x, y, 0] for y in rows]), cell))
+        hu_cells.set_points(square_points(np.array([[hu_x, y, 0] for y in rows]), cell))
         u_name = label_tex("u", font_size=LABEL_SIZE + 4).next_to(u_cells, UP, buff=0.12)
         hu_name = label_tex("H u", font_size=LABEL_SIZE + 4).next_to(hu_cells, UP, buff=0.12)
         hu_note = label_tex(str(r.hvp_entries), font_size=LABEL_SIZE).next_to(

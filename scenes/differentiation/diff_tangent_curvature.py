@@ -10,15 +10,16 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from compute.expr import parse, to_latex
-from scenes.differentiation.helpers import Window, label_tex, make_plot, window_curve_points
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import GUIDE_DASH, REFERENCE_DASH, SECOND_ROUTE_DASH, dashed_points
 from scenes.theme.numbers import caption_number
 from scenes.theme.palette import (
     CONCAVE, CONVEX, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_ROUTE, TRUTH,
 )
-from scenes.theme.panel import make_panel, merge_outlines, scaled_row
-from scenes.theme.plots import line_swatch, make_legend
+from scenes.theme.panel import label_tex, make_panel, merge_outlines, scaled_row
+from scenes.theme.plots import (
+    fit_right_of, line_swatch, make_legend, make_plot, window_curve_points,
+)
 from scenes.theme.shapes import (
     clip_segments, dot_cloud_points, get_dot_cloud, get_segments, segment_points,
 )
@@ -86,11 +87,8 @@ class DiffTangentCurvature(LectureScene):
                               width, heights[1])
             return upper, lower
 
-        (f_axes, f_drawn, f_window), (h_axes, h_drawn, h_window) = build(PLOT_LEFT_EDGE)
-        overflow = -SAFE_X - min(f_drawn[1].get_left()[0], h_drawn[1].get_left()[0])
-        if overflow > 0:  # wide tick labels: move the plots right
-            (f_axes, f_drawn, f_window), (h_axes, h_drawn, h_window) = build(
-                PLOT_LEFT_EDGE + overflow)
+        (f_axes, f_drawn, f_window), (h_axes, h_drawn, h_window) = fit_right_of(
+            -SAFE_X, PLOT_LEFT_EDGE, build)
         f_curve = get_segments(TRUTH, 3.5, 1.0, window_curve_points(f_window, r.sweep_x,
                                                                     r.sweep_value))
         legend = make_legend([

@@ -1,7 +1,5 @@
-"""Pieces shared by the linear-algebra scenes: a window on the plane sized to a matrix's
-reach, figures of plane segments carried by a 2x2 map (grids, circles, dashed lines),
-arrows and dashed curves drawn as one path each, numbers that may be huge or infinite,
-and labels placed clear of each other.
+"""Pieces shared by the linear-algebra scenes: figures of plane segments carried by a 2x2
+map (grids, circles, dashed lines), and arrows drawn as one path each.
 
 Everything that moves is one VMobject whose points are re-set by an updater, so a frame
 costs a few paths however fine the grid or the circle.
@@ -9,83 +7,21 @@ costs a few paths however fine the grid or the circle.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, MathTex, Mobject, VGroup, VMobject
+from manim import Mobject, VMobject
 
-from scenes.theme.layout import nice_ceiling
-from scenes.theme.numbers import number_tex
-from scenes.theme.palette import LABEL_SIZE
-from scenes.theme.panel import make_panel
-from scenes.theme.shapes import PlaneView, clip_segments, segment_points
+from scenes.theme.shapes import PlaneView, Segments, Window, clip_segments, segment_points
 
 __all__ = [
-    "PlaneWindow", "arrow_points", "axis_lines", "box_of", "closed_polyline", "dashed_closed",
-    "dashed_line", "first_clear", "grid_lines", "make_number_panel",
-    "parked", "place_beyond", "polyline_segments", "set_arrow", "set_mapped", "trace",
+    "arrow_points", "closed_polyline", "dashed_closed", "dashed_line", "parked",
+    "mapped_points", "polyline_segments", "set_arrow", "set_mapped",
 ]
 
 Matrix2 = np.ndarray  # shape: (2, 2)
-Segments = tuple[np.ndarray, np.ndarray]  # starts, ends in plane units; shapes (N, 2)
-
-
-# --------------------------------------------------------------------------------------
-# A window on the plane
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlaneWindow:
-    """A rectangle of the screen (``low``, ``high`` corners, shape (2,)) showing the plane."""
-
-    low: np.ndarray
-    high: np.ndarray
-
-    @property
-    def center(self) -> np.ndarray:
-        return np.append((self.low + self.high) / 2, 0.0)
-
-    @property
-    def half(self) -> np.ndarray:
-        return (self.high - self.low) / 2
-
-    def view(self, reach: float, margin: float = 1.25) -> PlaneView:
-        """Plane origin at the centre; a disc of radius ``margin * reach`` just fits."""
-        return PlaneView(self.center, float(self.half.min() / (margin * reach)))
-
-    def plane_half(self, view: PlaneView) -> np.ndarray:
-        """Half-width and half-height of the window in plane units."""
-        return self.half / view.unit
-
-    def inside(self, box: Sequence[float], margin: float = 0.0) -> bool:
-        """Whether a box (x0, y0, x1, y1) lies in the window, ``margin`` in from its edges."""
-        x0, y0, x1, y1 = box
-        return (x0 >= self.low[0] + margin and y0 >= self.low[1] + margin
-                and x1 <= self.high[0] - margin and y1 <= self.high[1] - margin)
-
-
-def grid_lines(window: PlaneWindow, view: PlaneView, lines_per_half: float = 5) -> Segments:
-    """Grid lines at a round step that cover the window even after any rotation."""
-    half = window.plane_half(view)
-    step = nice_ceiling(float(half.max()) / lines_per_half)
-    reach = math.ceil(float(np.linalg.norm(half)) / step) * step
-    k = np.arange(-reach, reach + step / 2, step)
-    fixed = np.full_like(k, reach)
-    starts = np.concatenate([np.stack([k, -fixed], 1), np.stack([-fixed, k], 1)])
-    ends = np.concatenate([np.stack([k, fixed], 1), np.stack([fixed, k], 1)])
-    return starts, ends
-
-
-def axis_lines(grid: Segments) -> Segments:
-    """The two lines of a :func:`grid_lines` grid that are the coordinate axes."""
-    starts, ends = grid
-    on_axis = np.any((starts == 0) & (ends == 0), axis=1)
-    return starts[on_axis], ends[on_axis]
 
 
 def polyline_segments(points: np.ndarray, closed: bool = True) -> Segments:
@@ -114,9 +50,9 @@ def dashed_line(start: np.ndarray, end: np.ndarray, dashes: int = 12) -> Segment
     return points[0::2], points[1::2]
 
 
-def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: PlaneView,
-               window: PlaneWindow | None = None) -> VMobject:
-    """Set ``mobject``'s points to the segments carried by ``matrix``, clipped to ``window``.
+def mapped_points(segments: Segments, matrix: Matrix2, view: PlaneView,
+                  window: Window | None = None) -> np.ndarray:
+    """Bezier points of the segments carried by ``matrix``, clipped to ``window``.
 
     Consecutive segments that meet form one subpath, so a closed outline can be filled.
     """
@@ -124,7 +60,14 @@ def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: Pla
     a, b = view.to_screen(starts @ matrix.T), view.to_screen(ends @ matrix.T)
     if window is not None:
         a, b = clip_segments(a, b, window.low, window.high)
-    mobject.set_points(segment_points(a, b) if len(a) else np.zeros((0, 3)))
+    return segment_points(a, b) if len(a) else np.zeros((0, 3))
+
+
+def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: PlaneView,
+               window: Window | None = None) -> VMobject:
+    """Set ``mobject``'s points to :func:`mapped_points` once (a figure that stays still;
+    one that moves is ``follow(mobject, lambda: mapped_points(...), bezier=True)``)."""
+    mobject.set_points(mapped_points(segments, matrix, view, window))
     return mobject
 
 
@@ -180,92 +123,3 @@ def set_arrow(mobject: VMobject, start: np.ndarray, end: np.ndarray, **kwargs: A
     """Re-set a filled VMobject to the arrow from ``start`` to ``end``."""
     mobject.set_points_as_corners(arrow_points(start, end, **kwargs))
     return mobject
-
-
-# --------------------------------------------------------------------------------------
-# Numbers and the panel
-# --------------------------------------------------------------------------------------
-
-
-def make_number_panel(rows: Sequence[tuple[str, float | Callable[[], float], int]]) -> VGroup:
-    """The theme's panel (top right) for values that may be fixed, huge or infinite.
-
-    A row's value is a number (fixed: drawn once) or a getter (re-read every frame, as in
-    :func:`make_panel`). A fixed value that is infinite or too long for a plain readout is
-    typeset with :func:`number_tex` in the readout's place.
-    """
-    getters = [(value if callable(value) else (lambda v=value: v)) for _, value, _ in rows]
-    safe = [(lambda g=g: g() if math.isfinite(g()) else 0.0) for g in getters]
-    panel = make_panel([(label, getter, decimals)
-                        for (label, _, decimals), getter in zip(rows, safe)])
-    numbers = panel[1]
-    for i, (_, value, decimals) in enumerate(rows):
-        if callable(value):
-            continue
-        numbers[i].clear_updaters()  # a fixed number is drawn once, not every frame
-        tex = number_tex(float(value), decimals)
-        if math.isinf(value) or r"\times" in tex:
-            typeset = MathTex(tex, font_size=LABEL_SIZE + 2)
-            numbers.submobjects[i] = typeset.move_to(numbers[i], aligned_edge=LEFT)
-    return panel
-
-
-# --------------------------------------------------------------------------------------
-# Labels
-# --------------------------------------------------------------------------------------
-
-
-def box_of(mobject: Mobject, pad: float = 0.0) -> tuple[float, float, float, float]:
-    """(x0, y0, x1, y1) of a mobject's bounding box, grown by ``pad``."""
-    low, high = mobject.get_corner(DOWN + LEFT), mobject.get_corner(UP + RIGHT)
-    return low[0] - pad, low[1] - pad, high[0] + pad, high[1] + pad
-
-
-def _overlap(a: Sequence[float], b: Sequence[float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def place_beyond(label: Mobject, point: np.ndarray, direction: np.ndarray,
-                 buff: float = 0.12) -> Mobject:
-    """Put ``label`` just past ``point`` along ``direction`` (any angle, not only the
-    eight of ``next_to``): its box touches the point's ``buff`` circle on that side."""
-    d = np.asarray(direction, float)[:2]
-    norm = float(np.linalg.norm(d))
-    d = d / norm if norm > 1e-12 else np.array([1.0, 0.0])
-    reach = buff + abs(d[0]) * label.width / 2 + abs(d[1]) * label.height / 2
-    label.move_to(np.append(np.asarray(point, float)[:2] + reach * d, 0.0))
-    return label
-
-
-def trace(points: np.ndarray, closed: bool = False, spacing: float = 0.04) -> np.ndarray:
-    """Screen points along a polyline at most ``spacing`` apart: what a label must miss."""
-    points = np.asarray(points, float)[:, :2]
-    if closed:
-        points = np.vstack([points, points[:1]])
-    pieces = [points[:1]]
-    for a, b in zip(points[:-1], points[1:]):
-        count = max(1, int(np.ceil(np.linalg.norm(b - a) / spacing)))
-        pieces.append(a + np.linspace(0, 1, count + 1)[1:, None] * (b - a))
-    return np.concatenate(pieces)
-
-
-def first_clear(label: Mobject, spots: Sequence[tuple[np.ndarray, np.ndarray]],
-                window: PlaneWindow, avoid: Sequence[Sequence[float]] = (),
-                curves: Sequence[np.ndarray] = (),
-                buffs: Sequence[float] = (0.12, 0.3, 0.5), fallback: bool = False
-                ) -> Mobject | None:
-    """Place ``label`` at the first (point, direction, buff) that keeps it in ``window``,
-    off every box in ``avoid`` and off every traced curve (:func:`trace`); spots are tried
-    in order, each at the buffs in order. With no clear spot: None, or with ``fallback``
-    the label at the first spot (a label that must be shown)."""
-    for point, direction in spots:
-        for buff in buffs:
-            place_beyond(label, point, direction, buff)
-            x0, y0, x1, y1 = box = box_of(label, 0.04)
-            if not window.inside(box, 0.05) or any(_overlap(box, other) for other in avoid):
-                continue
-            if any(np.any((c[:, 0] > x0) & (c[:, 0] < x1) & (c[:, 1] > y0) & (c[:, 1] < y1))
-                   for c in curves):
-                continue
-            return label
-    return place_beyond(label, *spots[0], buffs[0]) if fallback else None

@@ -10,16 +10,18 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, polyline_segments, set_arrow, set_mapped,
+    dashed_closed, mapped_points, polyline_segments, set_arrow,
 )
-from scenes.theme.base import LectureScene
-from scenes.theme.layout import nice_ceiling, tick_tex
+from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.layout import nice_ceiling, tick_labels
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
     FIRST_AXIS, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, TICK_SIZE, TRUTH,
 )
 from scenes.theme.panel import merge_outlines
-from scenes.theme.plots import bar_points, line_swatch, make_legend, plot_box
+from scenes.theme.plots import (
+    bar_points, follow, line_swatch, make_legend, plot_box, tick_column,
+)
 from scenes.theme.shapes import PlaneView, get_segments
 
 __all__ = ["LaConditionGallery"]
@@ -54,27 +56,27 @@ class LaConditionGallery(LectureScene):
         for name, x in zip(names, centers):
             name.scale_to_fit_width(min(name.width, 0.88 * width)).move_to([x, NAME_Y, 0])
         names = VGroup(*[merge_outlines(name) for name in names])
-        progress = ValueTracker(0.0)
+        progress = Sweep(2)  # 0: the unit circles, 1: their images
 
         def view(k: int) -> PlaneView:
             """Column k zooms out while its map plays, until its ellipse just fits."""
-            t = progress.get_value()
+            t = progress.position
             return PlaneView(origins[k], radius / (1.0 + t * (max(1.0, r.singular_values[k, 0])
                                                               - 1.0)))
 
         def matrix(k: int) -> np.ndarray:
-            t = progress.get_value()
+            t = progress.position
             return (1.0 - t) * np.eye(2) + t * r.matrices[k]
 
         circles, shapes = VGroup(), VGroup()
         for k in range(count):
             circle = get_segments(REFERENCE, 2)
-            circles.add(circle.add_updater(lambda m, k=k: set_mapped(
-                m, dashed_closed(r.circle), np.eye(2), view(k))).update())
+            circles.add(follow(circle, lambda k=k: mapped_points(
+                dashed_closed(r.circle), np.eye(2), view(k)), bezier=True))
             shape = VMobject(fill_color=TRUTH, fill_opacity=0.25, stroke_color=TRUTH,
                              stroke_width=3)
-            shapes.add(shape.add_updater(lambda m, k=k: set_mapped(
-                m, polyline_segments(r.circle), matrix(k), view(k))).update())
+            shapes.add(follow(shape, lambda k=k: mapped_points(
+                polyline_segments(r.circle), matrix(k), view(k)), bezier=True))
         with self.narrate(f"{count} matrices, each applied to the same unit circle."
                           if count > 1 else "One matrix, applied to the unit circle."):
             self.play(FadeIn(names), FadeIn(circles), FadeIn(shapes), run_time=1)
@@ -84,7 +86,7 @@ class LaConditionGallery(LectureScene):
         self.step("Circles become ellipses")
         with self.narrate("Each circle becomes an ellipse; the dashed circle keeps "
                           "the scale."):
-            self.play(progress.animate.set_value(1.0), run_time=2.5)
+            self.play(progress.to(1.0), run_time=2.5)
             self.wait(1)
         self.freeze_movers()
         arrows = VGroup()
@@ -102,8 +104,7 @@ class LaConditionGallery(LectureScene):
         pad = 0.25 / width  # the vertical axis stands just left of the first column
         bars_axes = plot_box([-pad, count], [0, top], (count + pad) * width, BARS[1] - BARS[0])
         bars_axes.shift(np.array([start, BARS[0], 0]) - bars_axes.c2p(0, 0))
-        ticks = VGroup(*[MathTex(tick_tex(v), font_size=TICK_SIZE)
-                         .next_to(bars_axes.c2p(-pad, v), LEFT, buff=0.15) for v in (0, top)])
+        ticks = tick_column(bars_axes, tick_labels((0, top)), -pad, 0.15)
         slots = np.arange(count, dtype=float)
         bars = VGroup(*[VMobject(fill_color=color, fill_opacity=0.85, stroke_width=0)
                         .set_points(bar_points(bars_axes, slots + low, slots + low + 0.25,

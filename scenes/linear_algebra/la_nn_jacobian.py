@@ -9,20 +9,20 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, box_of, dashed_closed, first_clear, make_number_panel, parked,
-    polyline_segments, set_arrow, trace,
+    dashed_closed, parked, polyline_segments, set_arrow,
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import SECOND_ROUTE_DASH
+from scenes.theme.labels import box_of, crowding, place_label, trace
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.numbers import format_number, number_tex, number_text
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE,
     TICK_SIZE, TRUTH,
 )
-from scenes.theme.panel import backed, merge_outlines
-from scenes.theme.plots import line_swatch, make_axes, make_legend
-from scenes.theme.shapes import PlaneView, clip_segments, segment_points
+from scenes.theme.panel import backed, make_panel, merge_outlines
+from scenes.theme.plots import follow, line_swatch, make_axes, make_legend
+from scenes.theme.shapes import PlaneView, Window, clip_segments, segment_points
 
 __all__ = ["LaNnJacobian"]
 
@@ -69,7 +69,7 @@ class LaNnJacobian(LectureScene):
         plane, plane_labels = make_axes([x_lo, x_hi], [y_lo, y_hi], "x_1", "x_2",
                                         tick_labels(x_ticks), tick_labels(y_ticks),
                                         INPUT_CENTER, unit * (x_hi - x_lo), unit * (y_hi - y_lo))
-        window = PlaneWindow(plane.c2p(x_lo, y_lo)[:2], plane.c2p(x_hi, y_hi)[:2])
+        window = Window.of_plot(plane, (x_lo, x_hi), (y_lo, y_hi))
 
         input_screen = PlaneView(plane.c2p(0, 0), unit).to_screen  # the axes, as arithmetic
 
@@ -78,11 +78,10 @@ class LaNnJacobian(LectureScene):
         # of step 6 (a mobject with an updater is redrawn on every frame).
         around = polyline_segments(r.circle)
 
-        def draw_ring(m: VMobject, x: np.ndarray) -> VMobject:
-            return m.set_points(segment_points(*(input_screen(x + radius() * c)
-                                                 for c in around)))
+        def ring_points(x: np.ndarray) -> np.ndarray:
+            return segment_points(*(input_screen(x + radius() * c) for c in around))
 
-        rings = VGroup(*[draw_ring(VMobject(stroke_color=TRUTH, stroke_width=3), x)
+        rings = VGroup(*[VMobject(stroke_color=TRUTH, stroke_width=3).set_points(ring_points(x))
                          for x in r.points])
         smallest = [trace(input_screen(x + r.radius * r.circle), closed=True)
                     for x in r.points]
@@ -93,8 +92,8 @@ class LaNnJacobian(LectureScene):
             at = input_screen(x)[0]
             spots = [(at, np.array([np.cos(a), np.sin(a), 0.0]))
                      for a in np.deg2rad([135, 45, 225, 315, 90, 180, 0, 270])]
-            first_clear(tag, spots, window, boxes, smallest,
-                        buffs=(r.radius * unit + 0.06, r.radius * unit + 0.3), fallback=True)
+            place_label(tag, spots, lambda box: crowding(box, boxes, smallest, 0.04, window, 0.05),
+                        (r.radius * unit + 0.06, r.radius * unit + 0.3), "first")
             boxes.append(box_of(tag))
             tags.add(tag)
         with self.narrate(f"A 2-{p.hidden}-2 tanh net, seed {p.torch_seed}. Around each "
@@ -137,11 +136,10 @@ class LaNnJacobian(LectureScene):
             a, b = clip_segments(to_screen(starts), to_screen(ends), low, high)
             return segment_points(a, b) if len(a) else np.zeros((0, 3))
 
-        def draw_truth(m: VMobject, k: int) -> VMobject:
-            return m.set_points(inset_points(
-                k, polyline_segments(blend(r.sweep_true_images[:, k]))))
+        def truth_points(k: int) -> np.ndarray:
+            return inset_points(k, polyline_segments(blend(r.sweep_true_images[:, k])))
 
-        truths = VGroup(*[draw_truth(VMobject(stroke_color=TRUTH, stroke_width=5), k)
+        truths = VGroup(*[VMobject(stroke_color=TRUTH, stroke_width=5).set_points(truth_points(k))
                           for k in range(count)])
         legend = make_legend([
             (line_swatch(TRUTH), Text("true image", font_size=TICK_SIZE)),
@@ -198,24 +196,23 @@ class LaNnJacobian(LectureScene):
 
         # The prediction is local.
         self.step("Grow the circles")
-        panel = make_number_panel([("r", radius, 4)])
+        panel = make_panel([("r", radius, 4)])
         with self.narrate("Grow the circles. The zoom keeps the prediction's size; "
                           "the truth drifts off."):
             with parked(panel):
                 self.play(FadeIn(panel), FadeOut(semi_axes), FadeOut(tags), run_time=0.6)
             for ring, x in zip(rings, r.points):
-                ring.add_updater(lambda m, x=x: draw_ring(m, x))
+                follow(ring, lambda x=x: ring_points(x), bezier=True)
             for k, truth in enumerate(truths):
-                truth.add_updater(lambda m, k=k: draw_truth(m, k))
-            self.play(sweep.tracker.animate.set_value(len(radii) - 1), run_time=3,
-                      rate_func=linear)
+                follow(truth, lambda k=k: truth_points(k), bezier=True)
+            self.play(sweep.to(len(radii) - 1), run_time=3, rate_func=linear)
             self.wait(2)
         with self.narrate("J is local and linear: it holds only for small steps "
                           "around x0."):
             self.wait(2)
         with self.narrate(f"Back at radius {p.radius:g}, the prediction and the truth "
                           "agree again."):
-            self.play(sweep.tracker.animate.set_value(0.0), run_time=1.2)
+            self.play(sweep.to(0.0), run_time=1.2)
             self.freeze_movers()
             # The growing truths were drawn last while they moved; the dashes go back on top.
             self.bring_to_front(predictions)

@@ -11,23 +11,26 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, axis_lines, dashed_closed, dashed_line, grid_lines, make_number_panel, parked,
-    place_beyond, polyline_segments, set_arrow, set_mapped,
+    arrow_points, dashed_closed, dashed_line, mapped_points, parked, polyline_segments,
+    set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import REFERENCE_DASH, get_dashed
+from scenes.theme.labels import place_beyond
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.numbers import number_tex, number_text
 from scenes.theme.palette import (
     DOT_COLOR, FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SAMPLE, TRUTH,
 )
-from scenes.theme.panel import backed, merge_outlines
-from scenes.theme.plots import get_polyline, make_axes
-from scenes.theme.shapes import dot_cloud_points, get_dot_cloud, get_segments
+from scenes.theme.panel import backed, make_panel, merge_outlines
+from scenes.theme.plots import follow, make_axes, polyline_corners
+from scenes.theme.shapes import (
+    Window, axis_lines, dot_cloud_points, get_dot_cloud, get_segments, grid_lines,
+)
 
 __all__ = ["LaSpectralNormalization"]
 
-WINDOW = PlaneWindow(np.array([-SAFE_X, -3.6]), np.array([1.3, 2.0]))
+WINDOW = Window(np.array([-SAFE_X, -3.6]), np.array([1.3, 2.0]))
 MATRIX_CENTER = np.array([4.3, 1.05, 0.0])
 PLOT_CENTER = np.array([4.35, -2.05, 0.0])
 SLOW_STEPS = 3  # power iteration steps played one by one; the rest in one sweep
@@ -69,15 +72,15 @@ class LaSpectralNormalization(LectureScene):
                                 WINDOW)
         circle = set_mapped(get_segments(REFERENCE, 2.5), dashed_closed(r.circle), np.eye(2),
                             view)
-        shrink = ValueTracker(0.0)  # 0: W, 1: W / sigma_max
+        shrink = Sweep(2)  # 0: W, 1: W / sigma_max
 
         def scale() -> float:
-            return 1.0 + shrink.get_value() * (1.0 / sigma - 1.0)
+            return 1.0 + shrink.position * (1.0 / sigma - 1.0)
 
         def follow_scale(mobject: VMobject, segments) -> VMobject:
             """Scaled by scale() every frame (added for step 5; until then drawn once)."""
-            return mobject.add_updater(lambda m: set_mapped(m, segments, scale() * np.eye(2),
-                                                            view))
+            return follow(mobject, lambda: mapped_points(segments, scale() * np.eye(2), view),
+                          bezier=True)
 
         outline = polyline_segments(r.ellipse)
         top = sigma * r.U[:, 0]
@@ -105,10 +108,10 @@ class LaSpectralNormalization(LectureScene):
             k = min(int(np.floor(position + 1e-9)), steps - 1) if steps > 0 else 0
             return _turn(vectors[k], vectors[k + 1], position - k) if steps > 0 else vectors[0]
 
-        vector = VMobject(fill_color=SAMPLE, fill_opacity=1, stroke_width=0)
-        vector.add_updater(lambda m: set_arrow(m, origin, to_screen(current())[0]))
-        image = VMobject(fill_color=DOT_COLOR, fill_opacity=1, stroke_width=0)
-        image.add_updater(lambda m: set_arrow(m, origin, to_screen(current() @ r.W.T)[0]))
+        vector = follow(VMobject(fill_color=SAMPLE, fill_opacity=1, stroke_width=0),
+                        lambda: arrow_points(origin, to_screen(current())[0]))
+        image = follow(VMobject(fill_color=DOT_COLOR, fill_opacity=1, stroke_width=0),
+                       lambda: arrow_points(origin, to_screen(current() @ r.W.T)[0]))
         names = VGroup(MathTex("v_k", font_size=LABEL_SIZE, color=SAMPLE),
                        MathTex("W v_k", font_size=LABEL_SIZE, color=DOT_COLOR))
         def beside_v(m: Mobject) -> None:
@@ -126,9 +129,9 @@ class LaSpectralNormalization(LectureScene):
         for name, placer in zip(names, (beside_v, beyond_image)):
             backed(name)
             name.add_updater(placer)
-        for mover in (vector, image, *names):
-            mover.update()
-        panel = make_number_panel([
+        for name in names:
+            name.update()
+        panel = make_panel([
             ("k", lambda: float(sweep.index()), 0),
             (r"\|W v_k\|", lambda: sweep.at(estimates), 4),
             (r"\sigma_{\max}\ (\mathrm{SVD})", sigma, 4),
@@ -144,14 +147,11 @@ class LaSpectralNormalization(LectureScene):
         plot_labels = merge_outlines(labels)
         target = get_dashed(np.array([plot.c2p(0, sigma), plot.c2p(steps, sigma)]), TRUTH,
                             REFERENCE_DASH, 2.5)
-        dots = get_dot_cloud(np.zeros((0, 3)), 0.05, SAMPLE)
-        dots.add_updater(lambda m: m.set_points(dot_cloud_points(
-            plot.c2p(ks[: sweep.index() + 1], estimates[: sweep.index() + 1]).T, 0.05)))
-        trail = VMobject(stroke_color=SAMPLE, stroke_width=2.5)
-        trail.add_updater(lambda m: m.set_points(get_polyline(plot, ks, estimates,
-                                                              sweep.position).points))
-        dots.update()
-        trail.update()
+        dots = follow(get_dot_cloud(np.zeros((0, 3)), 0.05, SAMPLE), lambda: dot_cloud_points(
+            plot.c2p(ks[: sweep.index() + 1], estimates[: sweep.index() + 1]).T, 0.05),
+            bezier=True)
+        trail = follow(VMobject(stroke_color=SAMPLE, stroke_width=2.5),
+                       lambda: polyline_corners(plot, ks, estimates, sweep.position))
         with self.narrate("Power iteration starts from a random unit vector v0. "
                           "||W v0|| is a first guess."):
             self.play(GrowFromPoint(vector, origin), GrowFromPoint(image, origin),
@@ -166,12 +166,12 @@ class LaSpectralNormalization(LectureScene):
         with self.narrate("Each step: v becomes W^T W v, made unit length. W v swings "
                           "toward the long axis."):
             for k in range(1, slow + 1):
-                self.play(sweep.tracker.animate.set_value(k), run_time=1)
+                self.play(sweep.to(k), run_time=1)
                 self.wait(0.7)
         if steps > slow:
             with self.narrate(f"{steps - slow} more steps: the guess climbs to sigma_max "
                               "and never passes it."):
-                self.play(sweep.tracker.animate.set_value(steps),
+                self.play(sweep.to(steps),
                           run_time=min(4.0, 1.5 + 0.05 * (steps - slow)), rate_func=linear)
                 self.wait(1)
         self.freeze_movers()
@@ -196,7 +196,7 @@ class LaSpectralNormalization(LectureScene):
                           "Divide W by sigma_max: the ellipse grows until it just "
                           "touches the unit circle."):
             self.play(FadeOut(VGroup(vector, image, names)), run_time=0.6)
-            self.play(shrink.animate.set_value(1.0), FadeTransform(matrix, normalized),
+            self.play(shrink.to(1.0), FadeTransform(matrix, normalized),
                       run_time=2)
             self.play(FadeIn(touch), FadeIn(touch_name), run_time=0.5)
             self.wait(1.5)

@@ -9,24 +9,33 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    PlaneWindow, axis_lines, box_of, dashed_closed, dashed_line, first_clear, grid_lines,
-    make_number_panel, parked, place_beyond, polyline_segments, set_arrow, set_mapped, trace,
+    arrow_points, dashed_closed, dashed_line, mapped_points, parked, polyline_segments,
+    set_arrow, set_mapped,
 )
-from scenes.theme.base import LectureScene
+from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.labels import Box, box_of, crowding, place_beyond, place_label, trace
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE,
     TRUTH,
 )
-from scenes.theme.panel import backed, merge_outlines
-from scenes.theme.shapes import clip_segments, get_segments
+from scenes.theme.panel import backed, make_panel, merge_outlines
+from scenes.theme.plots import follow
+from scenes.theme.shapes import Window, axis_lines, clip_segments, get_segments, grid_lines
 
 __all__ = ["LaSvdEllipse"]
 
-WINDOW = PlaneWindow(np.array([-SAFE_X, -3.6]), np.array([2.05, 2.0]))
+WINDOW = Window(np.array([-SAFE_X, -3.6]), np.array([2.05, 2.0]))
 STAGE_CORNER = np.array([2.35, 1.15, 0.0])  # top left of the list of moves
 ARC = np.deg2rad(np.linspace(15, 75, 21))  # the orientation arrow, from e1 towards e2
 AXIS_COLORS = (FIRST_AXIS, SECOND_AXIS)
+SPOT_BUFFS = (0.12, 0.3, 0.5)  # a label's distance from its spot, tried in order
+
+
+def clear(box: Box, boxes: list[Box], curves: list[np.ndarray]) -> int:
+    """What a label in the plane's window runs into (:func:`crowding`, 0.04 around it,
+    0.05 inside the window's edge)."""
+    return crowding(box, boxes, curves, 0.04, WINDOW, 0.05)
 
 
 def _degrees(angle: float) -> str:
@@ -65,51 +74,50 @@ class LaSvdEllipse(LectureScene):
             "Any 2x2 matrix: a turn (or a flip), a stretch, a turn.",
             run_time=1.5)
 
-        # Every moving figure is fixed plane geometry carried by matrix(): the three moves (staged_map) first, then the whole map at once (direct_map).
+        # Every moving figure is fixed plane geometry carried by matrix(): the three moves
+        # (staged_map) first, then the whole map at once (direct_map).
         self.step("The plane, the unit circle and the basis vectors")
         view = WINDOW.view(max(1.0, s1))
         to_screen, origin = view.to_screen, view.origin
         grid = grid_lines(WINDOW, view)
         arc_points = 0.5 * np.column_stack([np.cos(ARC), np.sin(ARC)])
-        state = {"path": r.staged_map, "t": ValueTracker(0.0)}
+        # The three moves are checkpoints 1..3 of one sweep; the whole map then runs 0..1.
+        moves, path = Sweep(4), {"map": r.staged_map}
 
         def matrix() -> np.ndarray:
-            return state["path"](state["t"].get_value())
+            return path["map"](moves.position)
 
-        def follow(mobject: VMobject, segments, clip: bool = False) -> VMobject:
-            mobject.add_updater(lambda m: set_mapped(m, segments, matrix(), view,
-                                                     WINDOW if clip else None))
-            return mobject.update()
+        def carried(mobject: VMobject, segments, clip: bool = False) -> VMobject:
+            """Plane geometry carried by matrix(), every frame."""
+            return follow(mobject, lambda: mapped_points(segments, matrix(), view,
+                                                         WINDOW if clip else None), bezier=True)
 
         def follow_arrow(mobject: VMobject, tail_head, **style) -> VMobject:
             """An arrow between two plane points, redrawn in screen space (tips keep shape)."""
-            def redraw(m: VMobject) -> None:
-                a, b = to_screen(tail_head @ matrix().T)
-                set_arrow(m, a, b, **style)
-            mobject.add_updater(redraw)
-            return mobject.update()
+            return follow(mobject, lambda: arrow_points(*to_screen(tail_head @ matrix().T),
+                                                        **style))
 
         backdrop = set_mapped(get_segments(REFERENCE, 1, 0.35), grid, np.eye(2), view, WINDOW)
-        moving_grid = follow(get_segments(GRID, 1.5, 0.8), grid, clip=True)
-        moving_axes = follow(get_segments(FOREGROUND, 2.5), axis_lines(grid), clip=True)
+        moving_grid = carried(get_segments(GRID, 1.5, 0.8), grid, clip=True)
+        moving_axes = carried(get_segments(FOREGROUND, 2.5), axis_lines(grid), clip=True)
         reference = set_mapped(get_segments(REFERENCE, 2), dashed_closed(r.circle), np.eye(2),
                                view)
-        disc = follow(VMobject(fill_color=TRUTH, fill_opacity=0.2, stroke_color=TRUTH,
+        disc = carried(VMobject(fill_color=TRUTH, fill_opacity=0.2, stroke_color=TRUTH,
                                stroke_width=3), polyline_segments(r.circle))
         basis = VGroup(*[follow_arrow(VMobject(fill_color=FOREGROUND, fill_opacity=1, stroke_width=0),
                                       np.array([[0.0, 0.0], e])) for e in np.eye(2)])
 
-        def redraw_tip(m: VMobject) -> None:
+        def tip_corners() -> np.ndarray:
             """A tip of fixed size at the arc's end, pointing along its last step."""
             a, b = to_screen(arc_points[-2:] @ matrix().T)
             step = np.linalg.norm(b - a)
             back = (b - a) / step * 0.2 if step > 1e-9 else np.zeros(3)
-            set_arrow(m, b - back, b, width=0.0, tip_length=0.2, tip_width=0.2)
+            return arrow_points(b - back, b, width=0.0, tip_length=0.2, tip_width=0.2)
 
         tip = VMobject(fill_color=FOREGROUND, fill_opacity=1, stroke_width=0)
-        turn = VGroup(follow(VMobject(stroke_color=FOREGROUND, stroke_width=4),
-                             polyline_segments(arc_points, closed=False)),
-                      tip.add_updater(redraw_tip).update())
+        turn = VGroup(carried(VMobject(stroke_color=FOREGROUND, stroke_width=4),
+                              polyline_segments(arc_points, closed=False)),
+                      follow(tip, tip_corners))
         names = VGroup()
         for i in range(2):
             name = MathTex(f"e_{i + 1}", font_size=LABEL_SIZE)
@@ -135,7 +143,7 @@ class LaSvdEllipse(LectureScene):
             self.wait(1)
 
         self.step("The right singular vectors")
-        diameters = VGroup(*[follow(get_segments(color, 5), dashed_line(-r.Vt[i], r.Vt[i], 9))
+        diameters = VGroup(*[carried(get_segments(color, 5), dashed_line(-r.Vt[i], r.Vt[i], 9))
                              for i, color in enumerate(AXIS_COLORS)])
         circle_trace = trace(to_screen(r.circle), closed=True)
         start_curves = [circle_trace, *(trace(to_screen(np.array(line))) for line in (
@@ -149,8 +157,9 @@ class LaSvdEllipse(LectureScene):
                 x, y = sign * r.Vt[i]
                 spots += [(to_screen(sign * r.Vt[i])[0], np.array([x - k * y, y + k * x, 0]))
                           for k in (0.0, 0.8, -0.8)]
-            first_clear(name, spots, WINDOW, [box_of(n) for n in (*names, *v_names)],
-                        start_curves, fallback=True)
+            named = [box_of(n) for n in (*names, *v_names)]
+            place_label(name, spots, lambda box: clear(box, named, start_curves), SPOT_BUFFS,
+                        "first")
             v_names.add(name)
         with self.narrate(
                 "sigma1 = sigma2: A stretches every direction alike; any v1, v2 will do."
@@ -186,26 +195,26 @@ class LaSvdEllipse(LectureScene):
         for step, line in enumerate(lines):
             with self.narrate(line):
                 self.play(FadeIn(rows[step], shift=0.1 * RIGHT),
-                          state["t"].animate.set_value(step + 1), run_time=2)
+                          moves.to(step + 1), run_time=2)
                 self.wait(1.8)
 
         # The three-move ellipse stays as the target.
         self.step("The same A as one move")
         target = disc.copy().clear_updaters()
-        one_move = follow(VMobject(stroke_color=SECOND_ROUTE, stroke_width=4),
+        one_move = carried(VMobject(stroke_color=SECOND_ROUTE, stroke_width=4),
                           dashed_closed(r.circle, 3, 2))
         again = VGroup(moving_grid, moving_axes, basis, turn, names)
         self.add(target)
         self.play(FadeOut(again), FadeOut(diameters), FadeOut(disc), run_time=0.6)
-        state["path"] = r.direct_map
-        state["t"].set_value(0.0)
+        path["map"] = r.direct_map
+        moves.tracker.set_value(0.0)
         for mover in (*again, one_move):
             mover.update()
         with self.narrate("The same A in one move: the dashed circle lands on the same "
                           "ellipse."):
             self.play(FadeIn(again), FadeIn(one_move), FadeIn(rows[3], shift=0.1 * RIGHT),
                       run_time=0.6)
-            self.play(state["t"].animate.set_value(1.0), run_time=2.2)
+            self.play(moves.to(1.0), run_time=2.2)
             self.wait(1.6)
         self.freeze_movers()
 
@@ -230,9 +239,9 @@ class LaSvdEllipse(LectureScene):
             along = ends[i] - origin
             across = np.array([-along[1], along[0], 0.0])
             middle = (origin + ends[i]) / 2
-            first_clear(name, [(ends[i], along), (middle, across), (middle, -across),
+            place_label(name, [(ends[i], along), (middle, across), (middle, -across),
                                (ends[i], across), (ends[i], -across), (ends[i], -along)],
-                        WINDOW, boxes, curves, fallback=True)
+                        lambda box: clear(box, boxes, curves), SPOT_BUFFS, "first")
             boxes.append(box_of(name))
             axis_names.add(name)
         relabel = []  # e_i becomes A e_i where a clear spot is found, else fades
@@ -241,15 +250,15 @@ class LaSvdEllipse(LectureScene):
             backed(name)
             along = images[i] - origin
             across = np.array([-along[1], along[0], 0.0])
-            if np.linalg.norm(along) > 1e-6 and first_clear(
+            if np.linalg.norm(along) > 1e-6 and place_label(
                     name, [(images[i], across), (images[i], -across), (images[i], along),
                            (images[i], across + along), (images[i], along - across)],
-                    WINDOW, boxes, curves):
+                    lambda box: clear(box, boxes, curves), SPOT_BUFFS):
                 boxes.append(box_of(name))
                 relabel.append(ReplacementTransform(names[i], name))
             else:
                 relabel.append(FadeOut(names[i]))
-        panel = make_number_panel([
+        panel = make_panel([
             (r"\|A\|_2 = \sigma_1", r.spectral_norm, 4),
             (r"\sigma_2", float(s2), 4),
             (r"\kappa(A)", r.condition_number, 4),

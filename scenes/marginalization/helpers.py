@@ -16,17 +16,17 @@ from manim import (
     interpolate_color,
 )
 
-from scenes.theme.layout import distinct_labels, nice_ticks, partial_polyline, tick_tex
-from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SAMPLE_HIGH, SAMPLE_LOW, TICK_SIZE
+from scenes.theme.layout import nice_ticks, partial_polyline, range_ticks, tick_tex
+from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SAMPLE_HIGH, SAMPLE_LOW
 from scenes.theme.panel import merge_outlines
-from scenes.theme.plots import PlotAxes, plot_box
+from scenes.theme.plots import PlotAxes, plot_box, tick_column, tick_row
 from scenes.theme.shapes import clip_segments, get_heat_image, segment_points
 
 __all__ = [
     "CONTOUR_COLOR", "JointView", "MAX_IMAGE_CELLS", "Z_RAMP_LEVELS",
     "area_corners", "contour_points", "curve_points", "density_top",
     "get_cover", "get_joint_image", "make_joint_view",
-    "range_ticks", "tick_column", "tick_row", "z_levels", "z_ramp_colors",
+    "z_levels", "z_ramp_colors",
 ]
 
 MAX_IMAGE_CELLS = 400
@@ -38,27 +38,6 @@ Z_RAMP_LEVELS = 8
 VIEW_HEAT = (3.4, 2.8)  # a joint beside its marginals: the heat map's width, height
 VIEW_BELOW_H, VIEW_SIDE_W, VIEW_GAP = 1.45, 1.45, 0.3  # p(x) under it, p(z) beside it
 CONTOUR_COLOR = FOREGROUND
-
-
-def range_ticks(low: float, high: float, count: int = 4) -> dict[float, str]:
-    """About ``count`` round tick values inside ``[low, high]`` (the axis is not padded out
-    to them: a heat map spans its grid exactly), labelled so no two read the same."""
-    _, _, ticks = nice_ticks(low, high, count)
-    slack = 1e-9 * (high - low)
-    inside = [t for t in ticks if low - slack <= t <= high + slack]
-    return distinct_labels(inside, 3)
-
-
-def tick_row(axes: PlotAxes, ticks: dict[float, str], y: float) -> VGroup:
-    """Tick labels under the points ``(value, y)`` of ``axes``."""
-    return VGroup(*[MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(value, y), DOWN, 0.12)
-                    for value, tex in ticks.items()])
-
-
-def tick_column(axes: PlotAxes, ticks: dict[float, str], x: float) -> VGroup:
-    """Tick labels left of the points ``(x, value)`` of ``axes``."""
-    return VGroup(*[MathTex(tex, font_size=TICK_SIZE).next_to(axes.c2p(x, value), LEFT, 0.12)
-                    for value, tex in ticks.items()])
 
 
 def get_joint_image(density: np.ndarray, axes: PlotAxes, x_range: Sequence[float],

@@ -10,16 +10,16 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.marginalization.helpers import (
-    curve_points, get_cover, get_joint_image, range_ticks, tick_column, tick_row, z_levels,
+    curve_points, get_cover, get_joint_image, z_levels,
     z_ramp_colors,
 )
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import GUIDE_DASH, SECOND_ROUTE_DASH, dashed_points, get_dashed
-from scenes.theme.layout import nice_ticks, tick_tex
+from scenes.theme.layout import nice_ticks, range_ticks, tick_tex
 from scenes.theme.numbers import decimals_for
 from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel, merge_outlines
-from scenes.theme.plots import line_swatch, make_legend, plot_box
+from scenes.theme.plots import line_swatch, make_legend, plot_box, tick_column, tick_row
 from scenes.theme.shapes import clip_segments, get_dot_cloud, segment_points
 
 __all__ = ["MargConditionals"]

@@ -8,14 +8,14 @@ from __future__ import annotations
 import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
-from scenes.monte_carlo.helpers import checkpoint_axes
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import REFERENCE_DASH, SECOND_ROUTE_DASH, get_dashed
 from scenes.theme.layout import log_range, nice_ceiling
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, SAMPLE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
-    bar_points, follow, get_dashed_line, get_polyline, make_axes, make_legend, polyline_corners,
+    bar_points, checkpoint_axes, follow, get_dashed_line, get_polyline, make_axes, make_legend,
+    polyline_corners,
 )
 
 __all__ = ["McConcentration"]

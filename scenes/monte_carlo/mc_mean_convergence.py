@@ -9,13 +9,13 @@ from __future__ import annotations
 import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
-from scenes.monte_carlo.helpers import checkpoint_axes
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.layout import distinct_labels, log_range, log_ticks, nice_ceiling
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, REFERENCE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
-    band_corners, follow, get_band, get_dashed_line, get_polyline, polyline_corners,
+    band_corners, checkpoint_axes, follow, get_band, get_dashed_line, get_polyline,
+    polyline_corners,
 )
 
 __all__ = ["McMeanConvergence"]

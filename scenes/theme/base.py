@@ -190,6 +190,11 @@ class Sweep:
     def at(self, values: Sequence[Any] | np.ndarray) -> Any:
         return values[self.index()]
 
+    def to(self, position: float) -> Any:
+        """The animation that moves the cursor to ``position``, to play beside others (a
+        morph from 0 to 1 is a sweep of two checkpoints)."""
+        return self.tracker.animate.set_value(position)
+
     def play_to_end(self, scene: LectureScene, lines: list[str], seconds: float) -> None:
         """Advance to the last checkpoint, one caption per equal share of the sweep (a
         share lasts at least its line's speech and pause), then freeze what the updaters

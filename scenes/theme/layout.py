@@ -13,8 +13,8 @@ import numpy as np
 from scenes.theme.numbers import format_number
 
 __all__ = [
-    "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling", "nice_ticks",
-    "partial_polyline", "tick_labels", "tick_tex",
+    "boxes_overlap", "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling",
+    "nice_ticks", "partial_polyline", "range_ticks", "tick_labels", "tick_tex", "trace",
 ]
 
 
@@ -61,6 +61,14 @@ def distinct_labels(values: Sequence[float], significant: int = 6) -> dict[float
     return dict(zip(values, labels))
 
 
+def range_ticks(low: float, high: float, count: int = 4) -> dict[float, str]:
+    """About ``count`` round tick values inside ``[low, high]`` (the axis is not padded out
+    to them: a heat map spans its grid exactly), labelled so no two read the same."""
+    _, _, ticks = nice_ticks(low, high, count)
+    slack = 1e-9 * (high - low)
+    inside = [t for t in ticks if low - slack <= t <= high + slack]
+    return distinct_labels(inside, 3)
+
 def log_ticks(low_exponent: int, high_exponent: int) -> dict[float, str]:
     """Tick labels 10^k for an axis drawn in log10 coordinates."""
     return {float(k): f"10^{{{k}}}" for k in range(low_exponent, high_exponent + 1)}
@@ -93,8 +101,7 @@ def clear_of(box: Sequence[float], curves: Sequence[tuple[np.ndarray, np.ndarray
     pass wholly below the box; a line may pass below or above it.
     """
     x0, y0, x1, y1 = box
-    a0, b0, a1, b1 = avoid
-    if x0 < a1 + margin and x1 > a0 - margin and y0 < b1 + margin and y1 > b0 - margin:
+    if boxes_overlap(box, avoid, margin):
         return False
     for xs, ys, filled in curves:
         order = np.argsort(xs)
@@ -106,3 +113,21 @@ def clear_of(box: Sequence[float], curves: Sequence[tuple[np.ndarray, np.ndarray
         if not (below or (not filled and np.all(span > y1 + margin))):
             return False
     return True
+
+
+def boxes_overlap(a: Sequence[float], b: Sequence[float], margin: float = 0.0) -> bool:
+    """The one overlap test: whether boxes ``a`` and ``b`` come closer than ``margin``."""
+    return (a[0] < b[2] + margin and b[0] < a[2] + margin
+            and a[1] < b[3] + margin and b[1] < a[3] + margin)
+
+
+def trace(points: np.ndarray, closed: bool = False, spacing: float = 0.04) -> np.ndarray:
+    """Screen points along a polyline at most ``spacing`` apart: what a label must miss."""
+    points = np.asarray(points, float)[:, :2]
+    if closed:
+        points = np.vstack([points, points[:1]])
+    pieces = [points[:1]]
+    for a, b in zip(points[:-1], points[1:]):
+        count = max(1, int(np.ceil(np.linalg.norm(b - a) / spacing)))
+        pieces.append(a + np.linspace(0, 1, count + 1)[1:, None] * (b - a))
+    return np.concatenate(pieces)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 from manim import (
-    BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, BackgroundRectangle, MathTex, Text, VGroup, VMobject,
+    BOLD, DL, DOWN, LEFT, RIGHT, UL, UR, BackgroundRectangle, MathTex, ParsableManimColor, Text,
+    VGroup, VMobject,
 )
 
-from scenes.theme.numbers import LARGE, fixed_number, format_number
+from scenes.theme.numbers import LARGE, fixed_number, format_number, number_tex
 from scenes.theme.palette import (
     EQUATION_SIZE, FOREGROUND, LABEL_SIZE, SAFE_X, SAFE_Y, TITLE_SIZE,
 )
 
 __all__ = [
-    "PANEL_ROW_STEP", "PANEL_TOP_GAP", "PANEL_WIDTH", "Readout", "backed", "make_header",
+    "PANEL_ROW_STEP", "PANEL_TOP_GAP", "PANEL_WIDTH", "PanelValue", "Readout", "backed",
+    "label_tex", "make_header",
     "make_panel", "merge_outlines", "panel_label_place", "scaled_row",
 ]
 
@@ -97,21 +100,47 @@ class Readout(VMobject):
         return self.value
 
 
-def make_panel(rows: Sequence[tuple[str, Callable[[], float], int]]) -> VGroup:
-    """The number panel, top right: one row per (LaTeX label, value getter, decimals).
+PanelValue = Callable[[], float] | float | str
 
-    Values are re-read every frame from the getter, which indexes the compute result.
+
+def make_panel(rows: Sequence[tuple[str, PanelValue, int]], first_row: int = 0,
+               by_row: bool = False) -> VGroup:
+    """The number panel, top right: one row per (LaTeX label, value, decimals), the labels
+    ending at one x; ``VGroup(labels, values)``, or with ``by_row`` one outline per row
+    (fixed rows revealed one at a time). Row ``i`` sits at panel row ``first_row + i``.
+
+    A value is a getter (live: re-read every frame from the compute result), a number
+    (fixed: drawn once; an infinite one, or one too long for a readout, is typeset whole
+    with :func:`~scenes.theme.numbers.number_tex`), or TeX (a vector, or any fixed value a
+    readout cannot show; a TeX row too wide for the panel's column is scaled to fit it).
     """
     labels = [MathTex(label + " =", font_size=LABEL_SIZE + 2) for label, _, _ in rows]
     label_width = max(label.width for label in labels)
-    numbers = VGroup()
-    for i, (label, (_, getter, decimals)) in enumerate(zip(labels, rows)):
-        panel_label_place(label, label_width, i)
-        number = Readout(getter(), decimals, LABEL_SIZE + 2).next_to(label, RIGHT, buff=0.15)
-        number.add_updater(lambda mob, get=getter: mob.set_value(get()))  # keeps its left edge
-        numbers.add(number)
+    values = VGroup()
+    for i, (label, (_, value, decimals)) in enumerate(zip(labels, rows)):
+        panel_label_place(label, label_width, first_row + i)
+        number = _panel_value(value, decimals).next_to(label, RIGHT, buff=0.15)
+        values.add(number)
+        row = VGroup(label, number)
+        if isinstance(value, str) and row.get_right()[0] > SAFE_X:
+            row.scale((SAFE_X - row.get_left()[0]) / row.width, about_edge=LEFT)
+    if by_row:
+        return VGroup(*[merge_outlines(VGroup(label, number))
+                        for label, number in zip(labels, values)])
     # The labels never change: one merged outline is one path for Cairo to fill per frame.
-    return VGroup(merge_outlines(VGroup(*labels)), numbers)
+    return VGroup(merge_outlines(VGroup(*labels)), values)
+
+
+def _panel_value(value: PanelValue, decimals: int) -> VMobject:
+    if isinstance(value, str):
+        return MathTex(value, font_size=LABEL_SIZE + 2)
+    if callable(value):
+        number = Readout(value(), decimals, LABEL_SIZE + 2)
+        return number.add_updater(lambda mob: mob.set_value(value()))  # keeps its left edge
+    tex = number_tex(float(value), decimals)
+    if math.isinf(value) or r"\times" in tex:
+        return MathTex(tex, font_size=LABEL_SIZE + 2)
+    return Readout(value, decimals, LABEL_SIZE + 2)
 
 
 def scaled_row(label: str, values: np.ndarray, getter: Callable[[], float],
@@ -142,6 +171,13 @@ def backed(label: VMobject, opacity: float = 0.8, buff: float = 0.05) -> VMobjec
     if not label.submobjects:
         return label
     return label.add_background_rectangle(opacity=opacity, buff=buff)
+
+
+def label_tex(tex: str, font_size: float = LABEL_SIZE, color: ParsableManimColor = FOREGROUND
+              ) -> VMobject:
+    """A static MathTex label as one merged outline: a fade, a copy or a frame handles one
+    path instead of a glyph tree."""
+    return merge_outlines(MathTex(tex, font_size=font_size, color=color))
 
 
 def merge_outlines(group: VMobject) -> VMobject:

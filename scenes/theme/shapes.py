@@ -8,6 +8,7 @@ and a heat map is one image.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +18,16 @@ from manim import (
     DR, RESAMPLING_ALGORITHMS, RIGHT, UP, Group, ImageMobject, MathTex, VGroup, VMobject,
 )
 
-from scenes.theme.layout import tick_tex
+from scenes.theme.layout import nice_ceiling, tick_tex
 from scenes.theme.palette import GRID, LABEL_SIZE, SAMPLE, TICK_SIZE
 
 __all__ = [
-    "PlaneView", "clip_segments", "dot_cloud_points", "get_dot_cloud", "get_heat_image",
-    "get_segments", "heat_colors", "make_color_bar", "segment_points",
+    "PlaneView", "Window", "axis_lines", "clip_segments", "dot_cloud_points", "get_dot_cloud",
+    "get_heat_image", "get_segments", "grid_lines", "heat_colors", "make_color_bar",
+    "rect_points", "segment_points", "square_points",
 ]
+
+Segments = tuple[np.ndarray, np.ndarray]  # starts, ends in plane units; shapes (N, 2)
 
 
 _KAPPA = 0.5523  # cubic Bezier handle length that approximates a quarter circle
@@ -60,6 +64,23 @@ def segment_points(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     starts, ends = np.asarray(starts, float), np.asarray(ends, float)
     curves = np.stack([starts, (2 * starts + ends) / 3, (starts + 2 * ends) / 3, ends], axis=1)
     return curves.reshape(-1, 3)
+
+
+def rect_points(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The one rectangle path: axis-aligned rectangles from lower-left corners ``low`` to
+    upper-right corners ``high`` (screen points, shapes (N, 3)) as one compound path, each
+    closed and run anticlockwise from its lower-left corner (bars, boxes, cells)."""
+    low, high = np.asarray(low, float).reshape(-1, 3), np.asarray(high, float).reshape(-1, 3)
+    corners = np.stack([low, np.column_stack([high[:, 0], low[:, 1], low[:, 2]]), high,
+                        np.column_stack([low[:, 0], high[:, 1], low[:, 2]]), low], axis=1)
+    return segment_points(corners[:, :-1].reshape(-1, 3), corners[:, 1:].reshape(-1, 3))
+
+
+def square_points(centers: np.ndarray, side: float) -> np.ndarray:
+    """:func:`rect_points` of squares of ``side`` at screen ``centers`` (N, 3)."""
+    centers = np.asarray(centers, float).reshape(-1, 3)
+    half = np.array([side / 2, side / 2, 0.0])
+    return rect_points(centers - half, centers + half)
 
 
 def clip_segments(starts: np.ndarray, ends: np.ndarray, low: np.ndarray,
@@ -111,6 +132,81 @@ class PlaneView:
     def to_plane(self, point: np.ndarray) -> np.ndarray:
         """A screen point as a plane point (2,)."""
         return (np.asarray(point)[:2] - self.origin[:2]) / self.unit
+
+
+@dataclass(frozen=True, eq=False)
+class Window:
+    """A rectangle of the screen (``low``, ``high`` corners, shape (2,)) that a picture is
+    drawn in and clipped to: the plane (:meth:`view`, :func:`grid_lines`) or a plot's data
+    range (:meth:`of_plot`, then :meth:`to_screen` maps data to screen)."""
+
+    low: np.ndarray
+    high: np.ndarray
+    axes: Any = None  # a plot's axes (coords_to_point), for to_screen
+    x_range: tuple[float, float] = (0.0, 1.0)
+    y_range: tuple[float, float] = (0.0, 1.0)
+
+    @classmethod
+    def of_plot(cls, axes: Any, x_range: Sequence[float], y_range: Sequence[float]) -> Window:
+        """The window of the data rectangle ``x_range x y_range`` on ``axes``."""
+        return cls(axes.c2p(x_range[0], y_range[0])[:2], axes.c2p(x_range[1], y_range[1])[:2],
+                   axes, tuple(x_range), tuple(y_range))
+
+    @property
+    def center(self) -> np.ndarray:
+        return np.append((self.low + self.high) / 2, 0.0)
+
+    @property
+    def half(self) -> np.ndarray:
+        return (self.high - self.low) / 2
+
+    def view(self, reach: float, margin: float = 1.25) -> PlaneView:
+        """Plane origin at the centre; a disc of radius ``margin * reach`` just fits."""
+        return PlaneView(self.center, float(self.half.min() / (margin * reach)))
+
+    def plane_half(self, view: PlaneView) -> np.ndarray:
+        """Half-width and half-height of the window in plane units."""
+        return self.half / view.unit
+
+    def inside(self, box: Sequence[float], margin: float = 0.0) -> bool:
+        """Whether a box (x0, y0, x1, y1) lies in the window, ``margin`` in from its edges."""
+        x0, y0, x1, y1 = box
+        return (x0 >= self.low[0] + margin and y0 >= self.low[1] + margin
+                and x1 <= self.high[0] - margin and y1 <= self.high[1] - margin)
+
+    def to_screen(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """A plot's data points as screen points, shape (N, 3) (N may be 0)."""
+        xs, ys = np.asarray(xs, float).ravel(), np.asarray(ys, float).ravel()
+        if not len(xs):
+            return np.zeros((0, 3))
+        return self.axes.c2p(xs, ys).T.reshape(-1, 3)
+
+    def clip_y(self, ys: np.ndarray) -> np.ndarray:
+        return np.clip(ys, *self.y_range)
+
+    def units(self) -> np.ndarray:
+        """Screen units per data unit along x and y."""
+        return (self.high - self.low) / (self.x_range[1] - self.x_range[0],
+                                         self.y_range[1] - self.y_range[0])
+
+
+def grid_lines(window: Window, view: PlaneView, lines_per_half: float = 5) -> Segments:
+    """Grid lines at a round step that cover the window even after any rotation."""
+    half = window.plane_half(view)
+    step = nice_ceiling(float(half.max()) / lines_per_half)
+    reach = math.ceil(float(np.linalg.norm(half)) / step) * step
+    k = np.arange(-reach, reach + step / 2, step)
+    fixed = np.full_like(k, reach)
+    starts = np.concatenate([np.stack([k, -fixed], 1), np.stack([-fixed, k], 1)])
+    ends = np.concatenate([np.stack([k, fixed], 1), np.stack([fixed, k], 1)])
+    return starts, ends
+
+
+def axis_lines(grid: Segments) -> Segments:
+    """The two lines of a :func:`grid_lines` grid that are the coordinate axes."""
+    starts, ends = grid
+    on_axis = np.any((starts == 0) & (ends == 0), axis=1)
+    return starts[on_axis], ends[on_axis]
 
 
 # Viridis (the lecture source's colour map) at nine evenly spaced stops.

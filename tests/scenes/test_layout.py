@@ -99,12 +99,13 @@ class UnitAxes:
 def test_bars_are_closed_rectangles_from_zero_to_their_height():
     points = bar_points(UnitAxes(), np.array([0.0, 1.0]), np.array([1.0, 3.0]),
                         np.array([2.0, 0.5])).reshape(2, 4, 4, 3)
-    anchors = points[:, :, 0, :2]  # start of each edge
-    np.testing.assert_allclose(anchors[0], [[0, 0], [0, 2], [1, 2], [1, 0]])
-    np.testing.assert_allclose(anchors[1], [[1, 0], [1, 0.5], [3, 0.5], [3, 0]])
+    anchors = points[:, :, 0, :2]  # start of each edge: anticlockwise from the lower left
+    np.testing.assert_allclose(anchors[0], [[0, 0], [1, 0], [1, 2], [0, 2]])
+    np.testing.assert_allclose(anchors[1], [[1, 0], [3, 0], [3, 0.5], [1, 0.5]])
     np.testing.assert_allclose(points[:, -1, -1, :2], [[0, 0], [1, 0]])  # closed
     sideways = histogram_points(UnitAxes(), np.array([0.0, 1.0]), np.array([2.0]), True)
-    np.testing.assert_allclose(sideways.reshape(4, 4, 3)[:, 0, :2], [[0, 0], [2, 0], [2, 1], [0, 1]])
+    np.testing.assert_allclose(sideways.reshape(4, 4, 3)[:, 0, :2],
+                               [[0, 0], [2, 0], [2, 1], [0, 1]])
 
 
 def test_plane_view_maps_to_the_screen_and_back():
@@ -112,3 +113,21 @@ def test_plane_view_maps_to_the_screen_and_back():
     screen = view.to_screen(np.array([[2.0, 4.0], [0.0, 0.0]]))
     np.testing.assert_allclose(screen, [[2.0, 0.0, 0.0], [1.0, -2.0, 0.0]])
     np.testing.assert_allclose(view.to_plane(screen[0]), [2.0, 4.0])
+
+
+def test_squares_are_rectangles_around_their_centres():
+    from scenes.theme.shapes import rect_points, square_points
+
+    points = square_points(np.array([[1.0, 2.0, 0.0], [0.0, 0.0, 0.0]]), 0.5).reshape(2, 4, 4, 3)
+    np.testing.assert_allclose(points[0, :, 0, :2], [[0.75, 1.75], [1.25, 1.75], [1.25, 2.25],
+                                                     [0.75, 2.25]])
+    np.testing.assert_allclose(points[:, -1, -1, :2], [[0.75, 1.75], [-0.25, -0.25]])  # closed
+    edge = rect_points(np.zeros(3), np.array([3.0, 1.0, 0.0]))[:4]  # a straight cubic
+    np.testing.assert_allclose(edge[:, 0], [0.0, 1.0, 2.0, 3.0])
+
+
+def test_range_ticks_stay_inside_an_unpadded_range():
+    from scenes.theme.layout import range_ticks
+
+    assert range_ticks(0.13, 0.97) == {0.2: "0.2", 0.4: "0.4", 0.6: "0.6", 0.8: "0.8"}
+    assert list(range_ticks(-1.0, 1.0)) == [-1.0, -0.5, 0.0, 0.5, 1.0]  # the ends are ticks
