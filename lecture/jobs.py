@@ -24,7 +24,7 @@ from lecture.worker import QUALITIES
 
 __all__ = [
     "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "VOICES", "UsageError", "check_sweeps",
-    "code_digest", "code_files", "plan_jobs",
+    "code_digest", "code_files", "imported_modules", "plan_jobs",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,6 +6,9 @@ The finished files (clip, poster, captions, sidecar last) are written to
 ``<work>/out/``; the parent process moves them into ``media/lecture/`` in one transaction
 (:mod:`lecture.staging`), so a render that fails or is stopped changes nothing there.
 A job with ``"preview": true`` writes only the step-end contact sheet (:func:`preview_job`).
+A job with ``"result"`` names the file in its work folder where the parent left the scene's
+numbers as the planner computed and checked them (:func:`hand_over`): they are drawn, not
+computed again.
 While it renders, the worker keeps ``<work>/progress.json`` up to date with the frames
 written so far, for the parent's progress display.
 
@@ -40,8 +43,8 @@ from typing import Any
 from lecture import faults
 from lecture.voice import RATE, SPEECH_VARIABLE, VOICE_VARIABLE
 
-__all__ = ["EXIT_ENVIRONMENT", "PROGRESS_NAME", "environment_error", "preview_job",
-           "read_environment_error", "render_job"]
+__all__ = ["CACHES", "EXIT_ENVIRONMENT", "PROGRESS_NAME", "QUALITIES", "environment_error",
+           "hand_over", "preview_job", "read_environment_error", "render_job"]
 
 QUALITIES = {"l": ("480p15", "low_quality"), "m": ("720p30", "medium_quality"),
              "h": ("1080p60", "high_quality"), "p": ("1440p60", "production_quality"),
