@@ -36,7 +36,7 @@ PACKAGES = ("compute", "lecture", "scenes")
 # captions, and Manim's settings. The catalog itself is read as the entry's facts.
 RENDER_FILES = ("lecture/worker.py", "lecture/captions.py", "manim.cfg")
 NOT_FOLLOWED = ("lecture.catalog",)
-CONTENTS_KEPT = 1024  # file contents whose imports and digest are remembered (the project: ~150)
+CONTENTS_KEPT = 1024  # file contents whose imports and digest are kept (the project: < 100)
 
 
 class UsageError(Exception):

@@ -160,7 +160,7 @@ def sweep_summaries(request: Request, jobs: list[Job]) -> list[Path]:
             path = request.folder / "sweeps" / f"{scene_id}.{name}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             write_changed(path, json.dumps({"scene": scene_id, "param": name,
-                                          "quality": request.quality, "variants": rows},
-                                         indent=1))
+                                            "quality": request.quality, "variants": rows},
+                                           indent=1))
             written.append(path)
     return written
