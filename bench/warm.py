@@ -1,15 +1,17 @@
 """Benchmark the warm re-run (not a test): ``./render.sh -q l`` with nothing changed.
 
     LECTURE_MEDIA_DIR=media .venv/bin/python -m bench.warm [--runs 5] [-q l]
-        [--baseline OLD_CHECKOUT] [TARGET ...]
+        [--baseline OLD_CHECKOUT [--baseline-media OLD_MEDIA]] [TARGET ...]
 
 The media folder must hold a finished render at that quality (every clip cached). Prints
 the median wall time and CPU time of the re-runs (target: under 0.5 s wall on an idle
 machine; on a shared one the CPU time is the steadier figure), and which heavy packages
 the run imported (it should import none of them: the cache key says the clips are done).
 With ``--baseline``, the same re-run of another checkout (``git archive REV | tar -x``, with
-a ``.venv`` link) alternates with this one, for a before/after in one run; pick targets
-whose cache keys both checkouts share.
+a ``.venv`` link) alternates with this one, for a before/after in one run: pick targets
+whose cache keys both checkouts share, or give the baseline a media folder of its own,
+rendered by it (``--baseline-media``; a change to the code every key covers, such as
+lecture/worker.py, changes every key).
 """
 
 from __future__ import annotations
@@ -37,17 +39,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("-q", default="l")
     parser.add_argument("--baseline", type=Path)
+    parser.add_argument("--baseline-media", type=Path, help="default: LECTURE_MEDIA_DIR")
     parser.add_argument("targets", nargs="*")
     args = parser.parse_args()
-    trees = {"this checkout": ROOT, **({"baseline": args.baseline} if args.baseline else {})}
+    media = os.environ.get("LECTURE_MEDIA_DIR", str(ROOT / "media"))
+    trees = {"this checkout": (ROOT, media)}
+    if args.baseline:
+        trees["baseline"] = (args.baseline, str(args.baseline_media or media))
     times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in trees}
     for _ in range(args.runs):
-        for name, tree in trees.items():
+        for name, (tree, folder) in trees.items():
             cpu, start = cpu_of_children(), time.perf_counter()
-            subprocess.run([str(tree / "render.sh"), *args.targets, "-q", args.q],
-                           check=True, capture_output=True)
+            run = subprocess.run([str(tree / "render.sh"), *args.targets, "-q", args.q],
+                                 check=True, capture_output=True, text=True,
+                                 env={**os.environ, "LECTURE_MEDIA_DIR": folder})
             times[name][0].append(time.perf_counter() - start)
             times[name][1].append(cpu_of_children() - cpu)
+            if "rendered  " in run.stdout:
+                raise SystemExit(f"{name}: not a warm re-run, it rendered:\n{run.stdout}")
     for name, (walls, cpus) in times.items():
         print(f"{name}: warm re-run -q {args.q} {' '.join(args.targets)}, nothing changed: "
               f"median {statistics.median(walls):.2f} s wall, {statistics.median(cpus):.2f} s "
@@ -58,6 +67,7 @@ def main() -> None:
     imported = {line.split("|")[-1].strip().split(".")[0]
                 for line in traced.stderr.splitlines() if line.startswith("import time:")}
     print("heavy packages imported:", ", ".join(p for p in HEAVY if p in imported) or "none")
+    print(f"load average while measured: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
 
 
 if __name__ == "__main__":

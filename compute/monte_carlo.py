@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, optimize, stats
 
 from compute.results import NotComputable, internal
 from compute.expr import Expression, parse, singular_parts
@@ -87,6 +86,8 @@ def mean_convergence(
     mu: float, sigma: float, n_min: int, n_max: int, n_points: int, confidence: float, seed: int
 ) -> MeanConvergence:
     """Running mean of N(mu, sigma^2) draws with a normal-approximation confidence band."""
+    from scipy import stats  # here: planning reads this module's limits, and needs no SciPy
+
     samples = np.random.RandomState(seed).normal(mu, sigma, n_max)
     n = checkpoints(n_min, n_max, n_points)
     mean, std = _running_moments(samples, n)
@@ -115,6 +116,8 @@ def _zeros(part: Expression, low: float, high: float) -> list[float]:
     |part| that reach zero to within rounding (a double root such as (x - 1)**2), located
     on a dense grid and refined by Brent's methods; at most 64 of each, those nearest
     the middle of the interval (and of the normal) first."""
+    from scipy import optimize
+
     x = np.linspace(low, high, SEARCH_POINTS)
     g = part.numpy(x)
     scale = np.nanmax(np.abs(g), initial=0.0)
@@ -190,6 +193,8 @@ def gaussian_expectation(f: str, mu: float, sigma: float) -> float:
     only, are integrated separately, and the sum is accepted when quadrature's error
     estimate is within QUAD_TOLERANCE (1 + |value|).
     """
+    from scipy import integrate
+
     fn = parse(f, ("x",))
     cuts = [(c - mu) / sigma for c in singular_points(f, mu, sigma)]
 

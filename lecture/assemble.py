@@ -29,7 +29,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
 import numpy as np
 import srt
 
@@ -90,6 +89,8 @@ def _key(parts: list[Part]) -> str:
 def _video_ends(parts: list[Part]) -> tuple[list[int], Fraction]:
     """Each part's video length in its time base (the same for every part): its frames
     times a frame's duration, read from its packets without decoding them."""
+    import av  # here, not at the top: an unchanged lecture is not read at all
+
     ends, base = [], None
     for part in parts:
         with av.open(str(part.clip)) as source:
@@ -121,6 +122,8 @@ def _join(parts: list[Part], out: Path) -> tuple[list[tuple[Fraction, Fraction]]
     """Copy every part's video packets into ``out`` one after the other, with the parts'
     audio as one track; returns each part's (start, end) in seconds and the loudness of
     the track. Chapters are written into the file."""
+    import av
+
     ends, base = _video_ends(parts)
     offsets = np.concatenate([[0], np.cumsum(ends)]).tolist()
     spans = [(offset * base, (offset + end) * base) for offset, end in zip(offsets, ends)]

@@ -30,14 +30,13 @@ from lecture.params import show
 from lecture.progress import Progress, ProgressCallback, estimated_frames
 from lecture.runner import Outcome, StopFlag, job_payload, worker_command, worker_env
 from lecture.staging import WorkFolder, commit, write_whole
-from lecture.worker import ENVIRONMENT_ERRNOS, EXIT_ENVIRONMENT, read_environment_error
+from lecture.worker import (
+    CACHES, ENVIRONMENT_ERRNOS, EXIT_ENVIRONMENT, hand_over, read_environment_error,
+)
 
 __all__ = ["RemoteRenderFailed", "check_scheduler", "connect", "remote_render",
            "render_on_dask"]
 
-CACHES = {"Tex": "*.svg", "texts": "*.svg", "speech": "*/*.wav"}
-"""What travels with a job and comes back: LaTeX and Pango outputs, and synthesised speech
-(synthesis is not bit-for-bit repeatable, so a line said once keeps its length)."""
 RETRIES = 2
 POLL_SECONDS = 0.1
 
@@ -46,12 +45,15 @@ class RemoteRenderFailed(RuntimeError):
     """The worker process of a remote job failed; the message holds its log."""
 
 
-def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str, Any]:
+def remote_render(payload: dict[str, Any], caches: dict[str, bytes],
+                  result: Any = None) -> dict[str, Any]:
     """Run on a Dask worker: render one job in a private temporary folder.
 
     ``payload`` is the job as :func:`lecture.runner.job_payload` writes it; its folders are
-    replaced by fresh ones here. Returns ``{"files": {name: bytes}, "log": text,
-    "caches": {name: bytes}}``.
+    replaced by fresh ones here. ``caches`` (lecture.worker.CACHES) travel with the job
+    (synthesis is not bit-for-bit repeatable, so a line said once keeps its length on every
+    worker), and so does the planner's ``result`` (None: the worker computes it). Returns
+    ``{"files": {name: bytes}, "log": text, "caches": {name: bytes}}``.
     """
     with tempfile.TemporaryDirectory(prefix="lecture-remote-") as tmp:
         root = Path(tmp)
@@ -62,7 +64,8 @@ def remote_render(payload: dict[str, Any], caches: dict[str, bytes]) -> dict[str
             (media / name).parent.mkdir(parents=True, exist_ok=True)
             (media / name).write_bytes(data)
         payload = {**payload, "work": str(work), "media_dir": str(media), "log": str(log),
-                   "parent": os.getpid(), "progress_bar": "none"}
+                   "parent": os.getpid(), "progress_bar": "none",
+                   "result": hand_over(result, work)}
         code = subprocess.run(worker_command(payload), cwd=ROOT, env=worker_env(),
                               stdin=subprocess.DEVNULL).returncode
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
@@ -157,7 +160,7 @@ def render_on_dask(jobs: list[Job], address: str,
         started = time.perf_counter()
         report = on_progress or (lambda event: None)
         pending = {client.submit(remote_render, job_payload(job, Path(), Path(), Path()), caches,
-                                 retries=RETRIES, pure=False): job for job in jobs}
+                                 job.result, retries=RETRIES, pure=False): job for job in jobs}
         totals = {job: estimated_frames(job) for job in jobs}
         for job in jobs:
             report(Progress(job, "started", 0, totals[job]))

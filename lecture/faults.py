@@ -10,8 +10,9 @@ one dictionary look-up.
 
 Points: ``frames`` (a scene has played some animations: partial movie files exist),
 ``render`` (a worker is about to render), ``commit`` (the first output file has been moved
-into place, the others not yet) and ``plan`` (the parent is computing a scene's numbers
-before anything renders).
+into place, the others not yet), ``plan`` (the parent is computing a scene's numbers
+before anything renders) and ``compute`` (any process is about to compute a scene's
+numbers: ``crash:compute`` in a worker's environment shows that it computes nothing).
 """
 
 from __future__ import annotations

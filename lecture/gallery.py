@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lecture.catalog import LECTURE_TITLE, SCENES, SECTIONS, entry
-from lecture.staging import write_whole
+from lecture.staging import write_changed
 
 __all__ = ["key_numbers", "render_command", "write_gallery"]
 
@@ -233,7 +233,8 @@ def _deck_links(folder: Path, stem: str) -> str:
 
 
 def write_gallery(folder: Path) -> Path:
-    """Write ``index.html`` in a quality folder from the sidecars found there."""
+    """Write ``index.html`` in a quality folder from the sidecars found there (left as it
+    is when it would not change)."""
     variants = _variants(folder)
     sweeps: dict[str, list[dict]] = {}
     for path in sorted(folder.glob("sweeps/*.json")):
@@ -263,5 +264,5 @@ def write_gallery(folder: Path) -> Path:
             f"<title>{html.escape(LECTURE_TITLE)} ({html.escape(folder.name)})</title>"
             f"<style>{STYLE}</style></head><body><main>\n" + "\n".join(body)
             + f"\n</main><script>{SCRIPT}</script></body></html>\n")
-    write_whole(folder / "index.html", page)
+    write_changed(folder / "index.html", page)
     return folder / "index.html"

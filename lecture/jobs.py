@@ -6,13 +6,13 @@ is shared by the command line and anything else that renders (a job is plain dat
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -20,14 +20,15 @@ from typing import Any
 from lecture.catalog import CARDS, SCENES, SECTIONS, SceneEntry, nearest_ids, resolve_targets
 from lecture.params import SceneParams, escape, show
 from lecture.voice import VOICES, voice
+from lecture.worker import QUALITIES
 
 __all__ = [
     "FORMATS", "Job", "QUALITY_DIRS", "ROOT", "THEMES", "VOICES", "UsageError", "check_sweeps",
-    "code_digest", "code_files", "plan_jobs",
+    "code_digest", "code_files", "imported_modules", "plan_jobs",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
-QUALITY_DIRS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
+QUALITY_DIRS = {letter: folder for letter, (folder, _) in QUALITIES.items()}
 FORMATS = ("mp4", "webm", "gif")
 THEMES = ("dark", "light")
 PACKAGES = ("compute", "lecture", "scenes")
@@ -35,6 +36,7 @@ PACKAGES = ("compute", "lecture", "scenes")
 # captions, and Manim's settings. The catalog itself is read as the entry's facts.
 RENDER_FILES = ("lecture/worker.py", "lecture/captions.py", "manim.cfg")
 NOT_FOLLOWED = ("lecture.catalog",)
+CONTENTS_KEPT = 1024  # file contents whose imports and digest are kept (the project: < 100)
 
 
 class UsageError(Exception):
@@ -47,8 +49,10 @@ class UsageError(Exception):
         return escape(super().__str__())
 
 
+@functools.lru_cache(maxsize=None)
 def module_file(module: str) -> Path | None:
-    """The project file of a dotted module name, or None if it is not the project's."""
+    """The project file of a dotted module name, or None if it is not the project's
+    (looked up once per process: planning asks it of each name every scene imports)."""
     if module.split(".")[0] not in PACKAGES:
         return None
     path = ROOT.joinpath(*module.split("."))
@@ -58,27 +62,38 @@ def module_file(module: str) -> Path | None:
     return None
 
 
-def imported_modules(file: Path) -> set[str]:
-    """Every module a file imports (at any depth of its code), as dotted names."""
-    stat = file.stat()
-    return set(_imported_modules(file, stat.st_mtime_ns, stat.st_size))
+IMPORT = re.compile(rb"(?:^|;)[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n;#]*)"
+                    rb"|import[ \t]+([^\n;#]*))", re.MULTILINE)
+"""An import statement at the start of a line (at any indentation) or after a ``;``:
+``import a.b as c, d`` or ``from a import (b, c)`` (parenthesised names may span lines)."""
 
 
-@functools.lru_cache(maxsize=None)
-def _imported_modules(file: Path, mtime_ns: int, size: int) -> frozenset[str]:
-    """:func:`imported_modules`, parsed once per version of the file: planning the lecture
-    asks it of each shared theme and compute file once per scene (hundreds of parses)."""
+@functools.lru_cache(maxsize=CONTENTS_KEPT)
+def imported_modules(source: bytes) -> frozenset[str]:
+    """Every module a Python source imports (at any depth of its code), as dotted names:
+    each ``import a.b`` as ``a.b``, each ``from a import b`` as ``a`` and ``a.b`` (relative
+    imports are not followed; the project has none). Scanned once per content.
+
+    Read with :data:`IMPORT`, not parsed: planning asks this of every file of every
+    scene's code on every run, and parsing them cost most of a warm re-run (about a second
+    for the lecture). A string whose line starts like an import would count as one (a
+    file too many in a key, never one too few); tests/lecture/test_jobs.py checks that the
+    scan finds what Python's parser finds, in every file of the project.
+    """
     names: set[str] = set()
-    for node in ast.walk(ast.parse(file.read_bytes())):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    for match in IMPORT.finditer(source):
+        module, imported, plain = (None if g is None else g.decode() for g in match.groups())
+        if plain is not None:
+            names.update(part.split()[0] for part in plain.split(",") if part.strip())
+        elif not module.startswith("."):
+            names.add(module)
+            imported = re.sub(r"#[^\n]*", "", imported).strip("() \t")
+            names.update(f"{module}.{part.split()[0]}" for part in imported.split(",")
+                         if part.strip())
     return frozenset(names)
 
 
-def code_files(scene: SceneEntry) -> list[Path]:
+def code_files(scene: SceneEntry, read: Callable[[Path], bytes] = Path.read_bytes) -> list[Path]:
     """The project files a scene's clip depends on: the closure of what its scene module,
     its parameters and the worker import, read statically (imports inside functions too).
 
@@ -98,18 +113,33 @@ def code_files(scene: SceneEntry) -> list[Path]:
         if file is None:
             continue
         files.add(file)
-        todo.extend(imported_modules(file))
+        todo.extend(imported_modules(read(file)))
         parts = module.split(".")  # a package's __init__ runs first
         todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))
     return sorted(files)
 
 
 def code_digest(scene: SceneEntry, read: Callable[[Path], bytes] = Path.read_bytes) -> str:
-    """A digest of the scene's catalog facts and of every file in :func:`code_files`."""
+    """A digest of the scene's catalog facts and of every file in :func:`code_files`.
+
+    Planning many scenes passes a ``read`` that reads each file once
+    (``functools.cache(Path.read_bytes)``): scenes share most of their code.
+    """
     digest = hashlib.sha256(json.dumps(scene.facts(), sort_keys=True).encode())
-    for file in code_files(scene):
-        digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + read(file))
+    for file in code_files(scene, read):
+        digest.update(_relative(file) + content_digest(read(file)))
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _relative(file: Path) -> bytes:
+    return str(file.relative_to(ROOT)).encode() + b"\0"
+
+
+@functools.lru_cache(maxsize=CONTENTS_KEPT)
+def content_digest(content: bytes) -> bytes:
+    """The SHA-256 of a file's content, taken once per content (scenes share files)."""
+    return hashlib.sha256(content).digest()
 
 
 def params_hash(params: SceneParams) -> str:
@@ -129,6 +159,9 @@ class Job:
     cache_key: str
     theme: str = "dark"
     voice: str = "joe"
+    result: Any = field(default=None, compare=False, repr=False)
+    """The scene's numbers, when the planner computed them (lecture.pipeline.plan): checked
+    there, and handed to the worker, which then does not compute them again."""
 
     @property
     def out_dir(self) -> Path:
@@ -204,7 +237,9 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
     resolved = {scene.id: scene.resolve(overrides.get(scene.id, {}))
                 for scene in (*CARDS, *SCENES) if scene.id in overrides or scene in scenes}
     manim_version = version("manim")
+    read = functools.cache(Path.read_bytes)  # each file once, however many scenes share it
     speaker = voice(voice_name)  # its name and version: what the lines sound like
+    speaker_version = speaker.version  # looked up in the installed packages: once
     jobs = []
     for scene in scenes:
         variants = [resolved[scene.id]]
@@ -221,8 +256,8 @@ def plan_jobs(targets: list[str], overrides: dict[str, dict[str, Any]], quality:
             if speaker.name == "none":  # and a silent clip
                 stem = f"{stem}--silent"
             key = hashlib.sha256(json.dumps(
-                [scene.id, params.as_dict(), quality, fmt, theme, code_digest(scene),
-                 manim_version, speaker.name, speaker.version], sort_keys=True).encode()
+                [scene.id, params.as_dict(), quality, fmt, theme, code_digest(scene, read),
+                 manim_version, speaker.name, speaker_version], sort_keys=True).encode()
             ).hexdigest()
             jobs.append(Job(scene, params, quality, fmt, media, stem, key, theme,
                             speaker.name))

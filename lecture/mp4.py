@@ -13,9 +13,12 @@ import os
 from collections.abc import Iterator
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
 import numpy as np
+
+if TYPE_CHECKING:  # imported where used: a warm re-run joins nothing and needs no PyAV
+    import av
 
 __all__ = ["AUDIO_CODECS", "add_audio_stream", "encode_audio", "faststart", "mux_in_time", "packets", "top_level_boxes",
            "video_end", "with_audio"]
@@ -44,6 +47,8 @@ def add_audio_stream(sink: av.container.OutputContainer, fmt: str, rate: int
 def encode_audio(stream: av.audio.stream.AudioStream, samples: np.ndarray, rate: int
                  ) -> list[av.Packet]:
     """Every packet of mono float ``samples`` encoded by ``stream``, flushed."""
+    import av
+
     frame = av.AudioFrame.from_ndarray(samples.astype(np.float32)[np.newaxis, :], format="flt",
                                        layout="mono")
     frame.sample_rate, frame.pts = rate, 0
@@ -80,6 +85,8 @@ def mux_in_time(sink: av.container.OutputContainer, *packet_streams) -> None:  #
 def with_audio(path: Path, samples: np.ndarray | None, rate: int) -> None:
     """Rewrite the clip at ``path`` in place: its video packets copied, ``samples`` (mono,
     ``rate`` Hz; None: no audio) encoded beside them, an MP4's index first."""
+    import av
+
     fmt = path.suffix.lstrip(".")
     partial = path.with_name(path.name + ".muxing")
     options = {"movflags": "+faststart"} if fmt == "mp4" else {}

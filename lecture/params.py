@@ -23,6 +23,7 @@ import numpy as np
 
 from compute.expr import ExpressionError, parse
 from compute.results import NotComputable, non_finite_fields
+from lecture.faults import checkpoint
 
 __all__ = [
     "Choice", "Count", "Covariance", "ExprKind", "ExprList", "Interval", "ListOf", "Matrix",
@@ -399,8 +400,10 @@ class SceneParams:
         still overflow (``exp(40*x)`` under a wide normal) or have no answer (an integral
         that does not converge): a ParamError then names the parameters changed from their
         defaults, since the defaults always compute. The command line calls this for every
-        scene it is about to render, before rendering any.
+        scene it is about to render, before rendering any, and hands the result to the
+        worker that renders it (which then does not call this again).
         """
+        checkpoint("compute")
         try:
             result = self.compute()
         except (NotComputable, ArithmeticError) as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
 from lecture.progress import ProgressCallback
 from lecture.runner import Outcome, render_locally
 from lecture.slides import plan_decks, write_decks
-from lecture.staging import clean_stale, write_whole
+from lecture.staging import clean_stale, write_changed
 
 __all__ = ["Request", "Result", "default_media", "execute", "plan", "sweep_summaries"]
 
@@ -82,6 +82,9 @@ def plan(request: Request) -> list[Job]:
 
     Options first (the scheduler's address too), then every parameter, then the numbers
     of every scene about to render: nothing is computed for a request that is refused.
+    Each job to render carries its result (``Job.result``) to its worker, which does not
+    compute it again. A cached clip is not computed: its cache key says it was computed,
+    and checked, with these very parameters before (its sidecar holds the numbers).
     """
     from lecture.cluster import check_scheduler
 
@@ -94,10 +97,10 @@ def plan(request: Request) -> list[Job]:
                      request.theme, request.voice)
     if request.slides:
         plan_decks(request.targets, jobs)  # refuses what cannot be a deck
-    for job in jobs:  # values that pass every check yet have no finite answer
+    for index, job in enumerate(jobs):  # values that pass every check yet have no finite answer
         if request.force or not job.is_cached():
             checkpoint("plan", request.media)
-            job.scene.computed(job.params)
+            jobs[index] = replace(job, result=job.scene.computed(job.params))
     return jobs
 
 
@@ -156,8 +159,8 @@ def sweep_summaries(request: Request, jobs: list[Job]) -> list[Path]:
                                              if np.size(v) <= KEY_NUMBERS}})
             path = request.folder / "sweeps" / f"{scene_id}.{name}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_whole(path, json.dumps({"scene": scene_id, "param": name,
-                                          "quality": request.quality, "variants": rows},
-                                         indent=1))
+            write_changed(path, json.dumps({"scene": scene_id, "param": name,
+                                            "quality": request.quality, "variants": rows},
+                                           indent=1))
             written.append(path)
     return written

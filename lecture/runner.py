@@ -25,7 +25,7 @@ from typing import Any
 from lecture.jobs import ROOT, Job
 from lecture.progress import Progress, ProgressCallback, estimated_frames, read_frames
 from lecture.staging import WorkFolder, commit
-from lecture.worker import EXIT_ENVIRONMENT, PROGRESS_NAME, read_environment_error
+from lecture.worker import EXIT_ENVIRONMENT, PROGRESS_NAME, hand_over, read_environment_error
 
 __all__ = [
     "Interrupted", "Outcome", "StopFlag", "describe_planning_stop", "describe_stop",
@@ -150,7 +150,8 @@ def _start(job: Job, progress_bar: str, preview: bool) -> _Running:
     work = WorkFolder.create(job.media / ".work", job.stem)
     job.log.parent.mkdir(parents=True, exist_ok=True)
     log = log_file(job, preview)
-    payload = {**job_payload(job, work.path, job.media, log, progress_bar), "preview": preview}
+    payload = {**job_payload(job, work.path, job.media, log, progress_bar), "preview": preview,
+               "result": hand_over(job.result, work.path)}
     process = subprocess.Popen(worker_command(payload), cwd=ROOT, env=worker_env(), process_group=0,
                                pass_fds=(work.lock_fd,), stdin=subprocess.DEVNULL)
     return _Running(job, process, work, time.perf_counter(),

@@ -36,7 +36,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import av
 import numpy as np
 
 from lecture import mp4
@@ -103,6 +102,8 @@ def cut(clip: Path, frames: Sequence[tuple[int, int]], outs: Sequence[Path]) -> 
     audio stream, if any, goes along: the packets that start inside the span's time (the
     first and last span also take what starts before or after the video).
     """
+    import av  # here, not at the top: a run without --slides needs no PyAV
+
     with av.open(str(clip)) as source:
         video = source.streams.video[0]
         audio = source.streams.audio[0] if source.streams.audio else None
@@ -136,6 +137,8 @@ def cut(clip: Path, frames: Sequence[tuple[int, int]], outs: Sequence[Path]) -> 
 
 def last_frame(video: Path) -> np.ndarray:
     """The last frame of a video as RGB."""
+    import av
+
     with av.open(str(video)) as movie:
         frame = None
         for frame in movie.decode(video=0):

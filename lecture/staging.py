@@ -30,7 +30,7 @@ from pathlib import Path
 from lecture import faults
 
 __all__ = ["OUTPUT_SUFFIXES", "WorkFolder", "clean_stale", "commit", "recover",
-           "write_whole"]
+           "write_changed", "write_whole"]
 
 OUTPUT_SUFFIXES = (".mp4", ".webm", ".gif", ".png", ".storyboard.png", ".srt", ".vtt",
                    ".chapters.vtt", ".txt", ".json")
@@ -142,3 +142,16 @@ def write_whole(path: Path, data: bytes | str) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def write_changed(path: Path, data: bytes | str) -> bool:
+    """:func:`write_whole`, unless ``path`` already holds exactly ``data``: a re-run that
+    changed nothing leaves the file (and its modification time) alone. True if written."""
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.read_bytes() == content:
+            return False
+    except OSError:
+        pass
+    write_whole(path, content)
+    return True

@@ -6,6 +6,9 @@ The finished files (clip, poster, captions, sidecar last) are written to
 ``<work>/out/``; the parent process moves them into ``media/lecture/`` in one transaction
 (:mod:`lecture.staging`), so a render that fails or is stopped changes nothing there.
 A job with ``"preview": true`` writes only the step-end contact sheet (:func:`preview_job`).
+A job with ``"result"`` names the file in its work folder where the parent left the scene's
+numbers as the planner computed and checked them (:func:`hand_over`): they are drawn, not
+computed again.
 While it renders, the worker keeps ``<work>/progress.json`` up to date with the frames
 written so far, for the parent's progress display.
 
@@ -26,6 +29,7 @@ import importlib
 import json
 import logging
 import os
+import pickle
 import platform
 import shutil
 import signal
@@ -39,13 +43,24 @@ from typing import Any
 from lecture import faults
 from lecture.voice import RATE, SPEECH_VARIABLE, VOICE_VARIABLE
 
-__all__ = ["EXIT_ENVIRONMENT", "PROGRESS_NAME", "environment_error", "preview_job",
-           "read_environment_error", "render_job"]
+__all__ = ["CACHES", "EXIT_ENVIRONMENT", "PROGRESS_NAME", "QUALITIES", "environment_error",
+           "hand_over", "preview_job", "read_environment_error", "render_job"]
 
-QUALITY_NAMES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality",
-                 "p": "production_quality", "k": "fourk_quality"}
+QUALITIES = {"l": ("480p15", "low_quality"), "m": ("720p30", "medium_quality"),
+             "h": ("1080p60", "high_quality"), "p": ("1440p60", "production_quality"),
+             "k": ("2160p60", "fourk_quality")}
+"""Each ``-q`` letter: its folder under media/lecture/ and media/logs/ (named as Manim
+names its own), and Manim's quality setting. Here, in the file every cache key covers."""
 VERSIONED = ("manim", "numpy", "scipy", "torch", "av")
-CACHES = ("Tex", "texts")  # LaTeX and Pango outputs, shared between runs
+CACHES = {"Tex": "*.svg", "texts": "*.svg", "speech": "*/*.wav"}
+"""The media folder's caches shared between runs, by folder and file pattern: LaTeX and
+Pango outputs, and synthesised speech. A Dask job carries them all (lecture/cluster.py).
+Speech files are written whole (lecture/voice.py), so workers share that folder in place;
+Manim writes scratch files beside its SVGs, so each worker renders with private copies of
+the others (:func:`seed_caches`)."""
+SHARED_IN_PLACE = ("speech",)
+RESULT_NAME = "result.pickle"
+"""In the work folder: the scene's numbers, as the planner computed and checked them."""
 EXIT_TERMINATED = 128 + signal.SIGTERM
 PROGRESS_NAME = "progress.json"  # in the work folder: {"frames": written so far}
 PROGRESS_SECONDS = 0.2  # how often it is rewritten, at most
@@ -100,18 +115,22 @@ def seed_caches(media: Path, work: Path) -> None:
     so two processes sharing one cache folder race each other. Each worker gets its own
     folders, filled with the finished SVGs of earlier runs (cheap: a few hundred KB).
     """
-    for name in CACHES:
+    for name, pattern in CACHES.items():
+        if name in SHARED_IN_PLACE:
+            continue
         (work / name).mkdir()
-        for svg in (media / name).glob("*.svg"):
+        for svg in (media / name).glob(pattern):
             if not svg.stem.endswith("_"):
                 shutil.copyfile(svg, work / name / svg.name)
 
 
 def harvest_caches(media: Path, work: Path) -> None:
     """Move SVGs this worker compiled into the shared caches, each file atomically."""
-    for name in CACHES:
+    for name, pattern in CACHES.items():
+        if name in SHARED_IN_PLACE:
+            continue
         (media / name).mkdir(exist_ok=True)
-        for svg in (work / name).glob("*.svg"):
+        for svg in (work / name).glob(pattern):
             if not svg.stem.endswith("_") and not (media / name / svg.name).exists():
                 os.replace(svg, media / name / svg.name)
 
@@ -158,23 +177,36 @@ def count_frames(scene: Any, work: Path) -> None:
     writer.write_frame = counted
 
 
+def hand_over(result: Any, work: Path) -> str | None:
+    """The parent's side: leave the planner's result in ``work`` for the worker; returns
+    the payload's ``"result"`` (None: no result, the worker computes and checks it)."""
+    if result is None:
+        return None
+    (work / RESULT_NAME).write_bytes(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+    return RESULT_NAME
+
+
 def scene_setup(job: dict[str, Any]) -> tuple[Any, type, Any, dict[str, Any]]:
-    """The catalog entry, the scene class set up with the job's parameters, the resolved
-    parameters, and Manim's settings for the job (the worker's private folders)."""
+    """The catalog entry, the scene class set up with the job's parameters (and the
+    planner's result, when it handed one over: the numbers are not computed twice), the
+    resolved parameters, and Manim's settings for the job (the worker's private folders)."""
     from lecture.catalog import entry
 
     scene_entry = entry(job["scene"])
     params = scene_entry.resolve(job["params"])
+    work = Path(job["work"])
+    handed = job.get("result")  # left by the parent (runner, cluster): trusted
+    result = pickle.loads((work / handed).read_bytes()) if handed else None
     scene_class = getattr(importlib.import_module(scene_entry.module), scene_entry.class_name)
     configured = type(scene_class.__name__, (scene_class,),
                       {"params": params, "catalog_entry": scene_entry,
+                       "planned_result": result,
                        "play": _timed_play(scene_class.play)})
-    work = Path(job["work"])
     (work / "out").mkdir()
     faults.checkpoint("render", work)
     seed_caches(Path(job["media_dir"]), work)
     settings = {
-        "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
+        "quality": QUALITIES[job["quality"]][1], "format": job["format"],
         "media_dir": str(work / "manim"), "tex_dir": str(work / "Tex"),
         "text_dir": str(work / "texts"), "output_file": job["stem"],
         "disable_caching": True, "progress_bar": job["progress_bar"], "verbosity": "WARNING",

@@ -51,11 +51,13 @@ class LectureScene(Scene):
 
     params: ClassVar[SceneParams | None] = None  # the pipeline sets this on a subclass
     catalog_entry: ClassVar[SceneEntry | None] = None  # else found from the module's name
+    planned_result: ClassVar[Any] = None  # the planner's checked result, handed over
 
     def setup(self) -> None:
         self.entry = self.catalog_entry or scene_entry(type(self))
         self.p = self.params if self.params is not None else self.entry.params()
-        self.result = self.p.compute()
+        self.result = (self.planned_result if self.planned_result is not None
+                       else self.entry.computed(self.p))  # checked as the planner does
         self.cues: list[tuple[float, float, str]] = []  # (start, end, caption) per narrate
         self.step_marks: list[tuple[str, float]] = []  # (title, start) per step()
         # A dry run writes neither frames nor audio: unless a voice is asked for by name

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from lecture.catalog import SCENES, entry
-from lecture.jobs import ROOT, code_digest, code_files, plan_jobs
+from lecture.jobs import PACKAGES, ROOT, code_digest, code_files, imported_modules, plan_jobs
 
 
 @pytest.fixture
@@ -109,3 +111,39 @@ def test_code_files_are_what_the_scene_imports():
             "lecture/worker.py", "manim.cfg"} <= files
     assert not any(f.startswith(("scenes/monte_carlo", "compute/monte_carlo")) for f in files)
     assert "lecture/catalog.py" not in files and "lecture/cli.py" not in files
+
+
+def parsed_imports(source: bytes) -> set[str]:
+    """What a file imports, as Python's parser reads it: the reference for the scanner."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_import_scanner_finds_what_the_parser_finds_in_every_file_keys_follow():
+    files = [f for package in PACKAGES for f in (ROOT / package).rglob("*.py")]
+    assert len(files) > 60
+    for file in files:
+        source = file.read_bytes()
+        assert imported_modules(source) == parsed_imports(source), file
+
+
+def test_the_import_scanner_reads_every_form_of_import_statement():
+    source = b"\n".join((  # each line opens with b" here, so the scan of this file skips them
+        b"import os, numpy as np  # two",
+        b"from compute.expr import (parse,",
+        b"                          Expression as E)  # across lines",
+        b"def f():",
+        b"    from lecture import faults;" + b" import json",
+        b"    import scipy.stats",
+        b"from .relative import nothing",
+        b'"""a docstring that mentions importing, and from where"""',
+    ))
+    assert imported_modules(source) == parsed_imports(source) == {
+        "os", "numpy", "compute.expr", "compute.expr.parse", "compute.expr.Expression",
+        "lecture", "lecture.faults", "json", "scipy.stats"}

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from lecture.staging import WorkFolder, clean_stale, commit, recover
+from lecture.staging import WorkFolder, clean_stale, commit, recover, write_changed
 
 STEM = "03_mc_concentration"
 
@@ -90,3 +90,12 @@ def test_clean_stale_recovers_abandoned_folders_and_leaves_live_ones(tmp_path, e
         fcntl.flock(os.open(live.path / "lock", os.O_RDONLY), fcntl.LOCK_EX | fcntl.LOCK_NB)
     live.release()
     assert list(root.iterdir()) == []
+
+
+def test_write_changed_leaves_a_file_that_would_not_change_alone(tmp_path):
+    page = tmp_path / "index.html"
+    assert write_changed(page, "<p>é</p>") and page.read_bytes() == "<p>é</p>".encode()
+    os.utime(page, ns=(1, 1))  # so a rewrite, however quick, shows in the time
+    assert not write_changed(page, "<p>é</p>".encode()) and page.stat().st_mtime_ns == 1
+    assert write_changed(page, "<p>e</p>") and page.read_text(encoding="utf-8") == "<p>e</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]  # no partial left
