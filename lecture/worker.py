@@ -36,7 +36,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from lecture import faults
+from lecture import faults, svgcache
 from lecture.voice import RATE, SPEECH_VARIABLE, VOICE_VARIABLE
 
 __all__ = ["EXIT_ENVIRONMENT", "PROGRESS_NAME", "environment_error", "preview_job",
@@ -173,6 +173,7 @@ def scene_setup(job: dict[str, Any]) -> tuple[Any, type, Any, dict[str, Any]]:
     (work / "out").mkdir()
     faults.checkpoint("render", work)
     seed_caches(Path(job["media_dir"]), work)
+    svgcache.install(Path(job["media_dir"]))
     settings = {
         "quality": QUALITY_NAMES[job["quality"]], "format": job["format"],
         "media_dir": str(work / "manim"), "tex_dir": str(work / "Tex"),
