@@ -21,6 +21,7 @@ import os
 import pickle
 import platform
 import tempfile
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -31,13 +32,17 @@ FOLDER = "mobjects"  # under the media folder
 _memory: dict[str, bytes] = {}
 
 
+@lru_cache(maxsize=1)
+def _versions() -> tuple[str, str]:
+    return version("manim"), platform.python_version()
+
+
 def _key(svg: Any) -> str:
     """The digest of everything ``SVGMobject.generate_mobject`` reads."""
     from manim import config
 
     parts = (type(svg).__module__, type(svg).__qualname__, repr(svg.svg_default),
-             repr(sorted(svg.path_string_config.items())), str(config.renderer),
-             version("manim"), platform.python_version())
+             repr(sorted(svg.path_string_config.items())), str(config.renderer), *_versions())
     digest = hashlib.sha256(Path(svg.get_file_path()).read_bytes())
     digest.update(repr(parts).encode())
     return digest.hexdigest()
