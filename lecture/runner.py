@@ -152,14 +152,14 @@ def _start(job: Job, progress_bar: str, preview: bool) -> _Running:
     job.log.parent.mkdir(parents=True, exist_ok=True)
     log = log_file(job, preview)
     payload = {**job_payload(job, work.path, job.media, log, progress_bar), "preview": preview}
+    start = time.perf_counter()  # a warm process started for this preview counts too
     if preview:  # forked from a warm process: no Manim import per preview (lecture/warm.py)
         process = warm.spawn(payload, worker_env(), ROOT)
     else:
         process = subprocess.Popen(worker_command(payload), cwd=ROOT, env=worker_env(),
                                    process_group=0, pass_fds=(work.lock_fd,),
                                    stdin=subprocess.DEVNULL)
-    return _Running(job, process, work, time.perf_counter(),
-                    0 if preview else estimated_frames(job))
+    return _Running(job, process, work, start, 0 if preview else estimated_frames(job))
 
 
 def _finish(run: _Running, code: int) -> Outcome:

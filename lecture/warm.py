@@ -11,12 +11,13 @@ scene is previewed as edited.
 
 The warm process reads one job a line on its stdin, answers with the child's pid on its
 stdout, and writes each child's exit status to ``<work>/exit`` (the runner is not the
-child's parent, so it cannot wait for it). It exits when its parent does (its stdin
-closes), and each child dies with it (PR_SET_PDEATHSIG, as a worker dies with the runner).
+child's parent, so it cannot wait for it). It is stopped when its parent exits (atexit;
+else its stdin closes), and each child dies with it (PR_SET_PDEATHSIG, as a worker dies with the runner).
 """
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
 import os
@@ -76,6 +77,7 @@ def spawn(payload: dict[str, Any], env: dict[str, str], cwd: Path) -> Forked:
             _server = subprocess.Popen([sys.executable, "-m", "lecture.warm"], cwd=cwd, env=env,
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        text=True, process_group=0)
+            atexit.register(_stop, _server)
         payload = {**payload, "parent": _server.pid}  # the child dies with its parent
         _server.stdin.write(json.dumps({"payload": payload, "env": env, "cwd": str(cwd)})
                             + "\n")
@@ -84,6 +86,14 @@ def spawn(payload: dict[str, Any], env: dict[str, str], cwd: Path) -> Forked:
         if not answer:
             raise OSError(f"the warm preview process exited ({_server.wait()})")
         return Forked(int(answer), Path(payload["work"]), _server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """At this process's exit: stop the warm process now, not when it next reads its
+    stdin (it may be importing torch, holding the terminal's output open meanwhile)."""
+    if server.poll() is None:
+        server.terminate()
+        server.wait()
 
 
 def _child(request: dict[str, Any]) -> int:
