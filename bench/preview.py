@@ -1,8 +1,9 @@
 """Benchmark the preview against the clip (not a test): every scene, side by side.
 
-    .venv/bin/python bench/preview.py [SCENE ...] [--quality l]
+    .venv/bin/python bench/preview.py [SCENE ...] [--quality l] [--media DIR]
 
-For each scene (default: all 16), in a temporary media folder: one preview to compile its
+For each scene (default: all 16), in a temporary media folder (or ``--media``, whose LaTeX
+and parsed formulas earlier runs left: the warm-up is then short): one preview to compile its
 LaTeX (not timed), then the clip rendered at the quality (one worker, timed), then the
 preview again (warm, timed: ``lecture.preview.preview``, planning included). Prints per
 scene the steps, both times, their ratio, and the largest mean absolute difference (0-255)
@@ -13,6 +14,7 @@ Ratios in one run, because these shared machines are noisy.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -44,11 +46,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenes", nargs="*", default=[s.id for s in SCENES])
     parser.add_argument("--quality", default="l")
+    parser.add_argument("--media", type=Path, help="a media folder to use and keep")
     args = parser.parse_args()
     rows = {}
+    print(f"load average {os.getloadavg()[0]:.1f} at the start", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp:
-        media = Path(tmp) / "media"
-        media.mkdir()
+        media = args.media or Path(tmp) / "media"
+        media.mkdir(parents=True, exist_ok=True)
         print(f"{'scene':<28}{'steps':>6}{'render s':>10}{'preview s':>11}{'ratio':>7}"
               f"{'max diff':>10}", flush=True)
         for scene_id in args.scenes:
@@ -59,7 +63,8 @@ def main() -> None:
     print(f"preview median {statistics.median(previews):.2f} s, max {max(previews):.2f} s; "
           f"ratio median {statistics.median(r['ratio'] for r in rows.values()):.1f}, "
           f"min {min(r['ratio'] for r in rows.values()):.1f}; "
-          f"largest panel difference {max(r['diff'] for r in rows.values()):.2f}")
+          f"largest panel difference {max(r['diff'] for r in rows.values()):.2f}; "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

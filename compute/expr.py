@@ -15,6 +15,7 @@ import ast
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -146,9 +147,17 @@ def _torch_table() -> dict[str, Callable]:
 
 
 def parse(source: str, variables: Sequence[str]) -> Expression:
-    """Parse ``source`` as an expression in ``variables``; raise ExpressionError if not allowed."""
+    """Parse ``source`` as an expression in ``variables``; raise ExpressionError if not allowed.
+
+    Parsed once per text and variables (an Expression is immutable): a map of the plane
+    is applied point by point when Manim bends a mobject, thousands of calls a scene."""
     if not isinstance(source, str):
         raise ExpressionError(f"an expression must be a string, not {type(source).__name__}")
+    return _parse(source, tuple(variables))
+
+
+@lru_cache(maxsize=256)
+def _parse(source: str, variables: tuple[str, ...]) -> Expression:
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters")
     try:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lecture import warm
 from lecture.jobs import ROOT, Job
 from lecture.progress import Progress, ProgressCallback, estimated_frames, read_frames
 from lecture.staging import WorkFolder, commit
@@ -152,10 +153,14 @@ def _start(job: Job, progress_bar: str, preview: bool) -> _Running:
     log = log_file(job, preview)
     payload = {**job_payload(job, work.path, job.media, log, progress_bar), "preview": preview,
                "result": hand_over(job.result, work.path)}
-    process = subprocess.Popen(worker_command(payload), cwd=ROOT, env=worker_env(), process_group=0,
-                               pass_fds=(work.lock_fd,), stdin=subprocess.DEVNULL)
-    return _Running(job, process, work, time.perf_counter(),
-                    0 if preview else estimated_frames(job))
+    start = time.perf_counter()  # a warm process started for this preview counts too
+    if preview:  # forked from a warm process: no Manim import per preview (lecture/warm.py)
+        process = warm.spawn(payload, worker_env(), ROOT)
+    else:
+        process = subprocess.Popen(worker_command(payload), cwd=ROOT, env=worker_env(),
+                                   process_group=0, pass_fds=(work.lock_fd,),
+                                   stdin=subprocess.DEVNULL)
+    return _Running(job, process, work, start, 0 if preview else estimated_frames(job))
 
 
 def _finish(run: _Running, code: int) -> Outcome:

@@ -40,7 +40,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from lecture import faults
+from lecture import faults, svgcache
 from lecture.voice import RATE, SPEECH_VARIABLE, VOICE_VARIABLE
 
 __all__ = ["CACHES", "EXIT_ENVIRONMENT", "PROGRESS_NAME", "QUALITIES", "environment_error",
@@ -65,6 +65,7 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 PROGRESS_NAME = "progress.json"  # in the work folder: {"frames": written so far}
 PROGRESS_SECONDS = 0.2  # how often it is rewritten, at most
 EXIT_ENVIRONMENT = 3
+PREVIEW_PNG_LEVEL = 1  # zlib level of the preview sheet: Pillow's 6 took 0.5 s of a 2 s preview
 ENVIRONMENT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 REASON_FILE = "environment.json"
 LOW_SPACE = 64 * 1024
@@ -205,6 +206,7 @@ def scene_setup(job: dict[str, Any]) -> tuple[Any, type, Any, dict[str, Any]]:
     (work / "out").mkdir()
     faults.checkpoint("render", work)
     seed_caches(Path(job["media_dir"]), work)
+    svgcache.install(Path(job["media_dir"]))
     settings = {
         "quality": QUALITIES[job["quality"]][1], "format": job["format"],
         "media_dir": str(work / "manim"), "tex_dir": str(work / "Tex"),
@@ -233,6 +235,27 @@ def begin_whole(scene: Any) -> None:
     scene.moving_mobjects, scene.static_mobjects = [], []
 
 
+def lazy_outlines() -> None:
+    """For a preview: DrawBorderThenFill (Write's base) copies its whole mobject for an
+    outline when it is made and again when it begins, and only the second copy is ever
+    drawn. A preview begins only the animations it must (:func:`begin_whole`), so the
+    first copy, a deepcopy of every title and formula written, is left out here."""
+    from manim import DrawBorderThenFill, VMobject
+
+    if getattr(DrawBorderThenFill.begin, "lazy", False):
+        return
+    outline, begin = DrawBorderThenFill.get_outline, DrawBorderThenFill.begin
+
+    def begin_with_outline(self: Any) -> None:
+        self.begun = True
+        begin(self)
+
+    begin_with_outline.lazy = True  # type: ignore[attr-defined]
+    DrawBorderThenFill.begin = begin_with_outline
+    DrawBorderThenFill.get_outline = (
+        lambda self: outline(self) if getattr(self, "begun", False) else VMobject())
+
+
 def preview_job(job: dict[str, Any]) -> None:
     """Write ``<work>/out/<stem>.preview.png``: the last frame of every step, titled.
 
@@ -247,6 +270,7 @@ def preview_job(job: dict[str, Any]) -> None:
     from lecture.storyboard import contact_sheet
 
     _, configured, _, settings = scene_setup(job)
+    lazy_outlines()
     panels: list[Any] = []
 
     def snapshot(scene: Any) -> Any:
@@ -270,7 +294,8 @@ def preview_job(job: dict[str, Any]) -> None:
                   if scene.step_marks else [scene.entry.title])
     harvest_caches(Path(job["media_dir"]), Path(job["work"]))
     sheet = contact_sheet(list(zip(titles, panels)))
-    sheet.save(Path(job["work"]) / "out" / f"{job['stem']}.preview.png")
+    sheet.save(Path(job["work"]) / "out" / f"{job['stem']}.preview.png",
+               compress_level=PREVIEW_PNG_LEVEL)
 
 
 def render_job(job: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from PIL import Image
 
 import lecture
 from lecture import cli
-from lecture import previews
+from lecture import previews, warm
 from lecture.previews import preview_file, step_end_differences
 from tests.lecture.rendering import plan_low, render
 
@@ -95,6 +95,21 @@ def test_python_preview_of_a_variant_is_named_by_its_hash(rendered):
     assert path == preview_file(job) and path.name.startswith("08_la_svd_ellipse--")
     assert path.name.endswith(".preview.png") and path.exists()
     assert not job.clip.exists()  # a preview renders no clip
+
+
+def test_a_processs_previews_fork_from_one_warm_process(rendered):
+    """Python previews share one warm process (lecture/warm.py) that forks each worker;
+    what a fork draws is what the command line's own run drew, byte for byte."""
+    job, = plan_low("cov_tanh", {}, rendered)
+    drawn_by_command_line = preview_file(job).read_bytes()
+    sheets, servers = [], []
+    for _ in range(2):
+        lecture.preview("cov_tanh", media=rendered)
+        sheets.append(preview_file(job).read_bytes())
+        assert warm._server is not None and warm._server.poll() is None  # still warm
+        servers.append(warm._server.pid)
+    assert servers[0] == servers[1]
+    assert sheets == [drawn_by_command_line] * 2
 
 
 BAD = ("cov_tanh", "cov_tanh.transform=x**2")
