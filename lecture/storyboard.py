@@ -51,6 +51,7 @@ def scan(video: Path, times: list[float] | None = None) -> Scan:
     at ``times`` (default: TILES evenly spaced; the last frame shown at or before each)."""
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # frame threads: the same frames, sooner (1080p clips)
         fps = float(stream.guessed_rate or stream.average_rate or stream.base_rate)
         if times is None:
             duration = (float(container.duration) / av.time_base if container.duration
