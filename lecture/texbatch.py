@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import re
 import subprocess
 import tempfile
@@ -183,6 +184,35 @@ def prepare(scene_class: type, rounds: int = 3) -> list[Request]:
     """Compile, in batches, every LaTeX string ``scene_class`` asks for while it plays
     with animations skipped; returns the strings seen. Call inside the render's
     ``tempconfig``, so the strings land in that render's Tex folder.
+
+    The dry pass runs in a forked child: placeholders must not outlive it, and scenes keep
+    class-level caches (a Readout's glyph table) that a placeholder would poison for the
+    real render. The child shares what this process has imported, so it starts at once.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: record, compile, report the strings, and leave no trace
+        os.close(read)
+        code = 1
+        try:
+            requests = _prepare_here(scene_class, rounds)
+            with os.fdopen(write, "wb") as pipe:
+                pickle.dump(requests, pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    try:
+        return pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError):  # the child failed: Manim compiles alone
+        return []
+
+
+def _prepare_here(scene_class: type, rounds: int) -> list[Request]:
+    """:func:`prepare` in this process.
 
     A placeholder can upset a scene that reads the parts of an equation: then the strings
     recorded so far are compiled and the dry pass runs again, with them real, up to
