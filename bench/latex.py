@@ -3,17 +3,19 @@ against batched, side by side in one run.
 
     .venv/bin/python -m bench.latex [SCENE_ID ...]
 
-For every scene (default: all, title cards too), with its default parameters:
+The run: every scene (default: all, title cards too) played with its default parameters
+and Manim skipping animations, so that what differs between the runs below is LaTeX
+(a render draws frames on top, the same with or without batching). Three runs, each in a
+forked child (scenes keep class-level caches of typeset glyphs):
 
-- batched: ``lecture.texbatch.prepare`` into an empty Tex folder (the dry pass that records
-  the strings, one ``latex`` and one ``dvisvgm`` run), as the worker does before a render;
-- warm: the same with every SVG already cached (the dry pass alone: what batching adds to
-  a render whose strings are cached);
-- one by one: the recorded strings compiled by Manim's ``tex_to_svg_file`` into another
-  empty Tex folder, as a render without batching does.
+- cold, one by one: an empty Tex folder; Manim compiles each string by itself;
+- warm: the same, with the Tex folder the cold run filled;
+- cold, batched: an empty Tex folder, ``lecture.texbatch.warm`` first (as
+  ``pipeline.execute`` does before the workers start), then the run.
 
-Prints CPU seconds (this process and its children) per scene and the totals, the cut (one by one / batched, target >= 4) and
-whether every batched SVG has the bytes of the one compiled alone.
+The cold LaTeX cost is cold minus warm, in CPU seconds (the process and its latex and
+dvisvgm children: on a shared machine the wall clock mostly measures the other users;
+wall seconds are printed too). Target: one by one / batched >= 4.
 """
 
 from __future__ import annotations
@@ -23,59 +25,65 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from lecture.catalog import CARDS, SCENES
 
 
 def cpu() -> float:
-    """CPU seconds of this process and its finished children (latex, dvisvgm): on a shared,
-    loaded machine the wall clock mostly measures the other users."""
     times = os.times()
     return times.user + times.system + times.children_user + times.children_system
 
 
-def main(ids: list[str]) -> None:
-    from manim import tempconfig
-    from manim.utils.tex_file_writing import tex_to_svg_file
+def run(ids: list[str], tex_dir: Path, batched: bool) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, strings Manim compiled alone) of one run, in a child."""
+    from lecture.texbatch import in_child
 
-    from lecture.texbatch import prepare
+    start, wall = cpu(), time.perf_counter()
+    alone = in_child(_run_here, ids, tex_dir, batched)
+    return cpu() - start, time.perf_counter() - wall, alone
+
+
+def _run_here(ids: list[str], tex_dir: Path, batched: bool) -> int:
+    from manim import tempconfig
+    from manim.utils import tex_file_writing
+
+    from lecture.texbatch import quiet, warm
+
+    alone = []
+    original = tex_file_writing.compile_tex
+    tex_file_writing.compile_tex = lambda *args: alone.append(args) or original(*args)
+    if batched:
+        warm(ids, tex_dir)
+    for entry in (e for e in (*CARDS, *SCENES) if e.id in ids):
+        scene = getattr(importlib.import_module(entry.module), entry.class_name)
+        configured = type(scene.__name__, (scene,), {"catalog_entry": entry})
+        with quiet(), tempconfig({"quality": "low_quality", "tex_dir": str(tex_dir),
+                                  "media_dir": str(tex_dir.parent), "dry_run": True,
+                                  "disable_caching": True, "progress_bar": "none"}):
+            configured(skip_animations=True).render()
+    return len(alone)
+
+
+def main(ids: list[str]) -> None:
+    import manim  # noqa: F401  (imported once, before the runs fork)
 
     logging.getLogger("manim").setLevel(logging.ERROR)
-    totals = [0.0, 0.0, 0.0]
-    strings = same = 0
+    ids = ids or [e.id for e in (*CARDS, *SCENES)]
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-        for entry in (e for e in (*CARDS, *SCENES) if not ids or e.id in ids):
-            scene = getattr(importlib.import_module(entry.module), entry.class_name)
-            configured = type(scene.__name__, (scene,), {"catalog_entry": entry})
-            batch, single = Path(tmp) / entry.id / "batch", Path(tmp) / entry.id / "single"
-            common = {"quality": "low_quality", "media_dir": f"{tmp}/{entry.id}",
-                      "disable_caching": True, "progress_bar": "none"}
-            with tempconfig({**common, "tex_dir": str(batch)}):
-                start = cpu()
-                requests = prepare(configured)
-                batched = cpu() - start
-                start = cpu()
-                prepare(configured)
-                warm = cpu() - start
-            with tempconfig({**common, "tex_dir": str(single)}):
-                start = cpu()
-                svgs = {tex_to_svg_file(*request) for request in requests}
-                alone = cpu() - start
-            differ = [svg.name for svg in svgs
-                      if not (batch / svg.name).exists()
-                      or (batch / svg.name).read_bytes() != svg.read_bytes()]
-            equal = len(svgs) - len(differ)
-            strings, same = strings + len(svgs), same + equal
-            for i, seconds in enumerate((alone, batched, warm)):
-                totals[i] += seconds
-            print(f"{entry.id:28s} {len(svgs):3d} strings: one by one {alone:6.1f} s, "
-                  f"batched {batched:5.1f} s (dry pass alone {warm:4.1f} s), "
-                  f"{equal}/{len(svgs)} byte-identical {' '.join(differ)}", flush=True)
-    alone, batched, warm = totals
-    print(f"lecture: {strings} strings, one by one {alone:.1f} s, batched {batched:.1f} s "
-          f"(of which dry passes {warm:.1f} s): cut {alone / batched:.2f}x (target >= 4); "
-          f"{same}/{strings} byte-identical", flush=True)
+        single, batch = Path(tmp) / "single" / "Tex", Path(tmp) / "batch" / "Tex"
+        cold = run(ids, single, batched=False)
+        warm = run(ids, single, batched=False)
+        batched = run(ids, batch, batched=True)
+    for name, (seconds, wall, alone) in (("cold, one by one", cold), ("warm", warm),
+                                         ("cold, batched", batched)):
+        print(f"{name:17s} {seconds:6.1f} s CPU ({wall:6.1f} s wall), "
+              f"{alone:3d} strings compiled alone")
+    one_by_one, in_batch = cold[0] - warm[0], batched[0] - warm[0]
+    print(f"cold LaTeX cost of {len(ids)} scenes: one by one {one_by_one:.1f} s, batched "
+          f"{in_batch:.1f} s CPU: cut {one_by_one / max(in_batch, 1e-3):.1f}x (target >= 4); "
+          f"wall {cold[1] - warm[1]:.1f} s against {batched[1] - warm[1]:.1f} s")
 
 
 if __name__ == "__main__":

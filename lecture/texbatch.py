@@ -1,39 +1,46 @@
-"""Compile every LaTeX string a scene needs in one ``latex`` run and one ``dvisvgm`` call.
+"""Compile the LaTeX strings of every scene about to render in one ``latex`` run and one
+``dvisvgm`` call, before the workers start.
 
 Manim compiles each ``MathTex``/``Tex`` string by itself: a ``latex`` and a ``dvisvgm``
-process per string, most of their time spent starting up and loading the same fonts. Before
-the real render, :func:`prepare` plays the scene once with Manim skipping animations and
-with Manim's ``tex_to_svg_file`` replaced by a recorder, then typesets every recorded string
-as one page of a single document and converts all pages with one ``dvisvgm`` call. Each
-page is saved where Manim looks for that string (``<tex_dir>/<tex_hash of its .tex>.svg``,
-the name :mod:`manim.utils.tex_file_writing` computes), so the real render finds every
-string cached and compiles nothing.
+process per string (256 in the lecture), most of their time spent starting up and loading
+the same fonts. :func:`warm` typesets, as pages of a single document, every string the
+scenes of a run declare in ``lecture/tex_strings.json`` and whose SVG the shared Tex cache
+lacks, converts all pages with one ``dvisvgm`` call and saves each page where Manim looks
+for that string (``<tex_dir>/<tex_hash of its .tex>.svg``, the name
+:mod:`manim.utils.tex_file_writing` computes). The workers copy the cache as they start
+(``worker.seed_caches``), so Manim finds every declared string cached and compiles none.
 
-Why a dry pass and not a list each scene declares: the strings depend on the parameters
-(numbers, labels made from values), and a list written by hand goes stale silently. The
-recorder sees exactly the strings the scene's code asks for. A string first asked for in
-the middle of an animation (a counter's digits) is not seen when animations are skipped;
-Manim then compiles it alone, as before, so the result is the same, only slower.
+Why a declared list, and not a dry pass before each render: a dry pass has to build the
+whole scene (its numbers, its Pango text, its animations' end states), and that costs
+more than the one-by-one compiles it saves (measured: about 1 s a scene against 0.2 s a
+string). The list is written by :func:`write_manifest` (``python -m lecture.texbatch``),
+which records the strings with such a dry pass, once, for the default parameters. A string
+the list does not hold (other parameters, a label changed since, a counter's digits
+first asked for mid-animation) is compiled by Manim alone, as before: a stale list costs
+time, never a wrong glyph. tests/lecture/test_texbatch.py fails when the list is stale.
 
 Anything unexpected (another document class, a LaTeX error, a page count that does not
-match) makes :func:`compile_batch` give up quietly for that batch: Manim then compiles
-those strings one by one and reports any LaTeX error as it always does.
+match) makes the batch give up quietly for that preamble: Manim then compiles those
+strings one by one and reports any LaTeX error as it always does.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import pickle
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["compile_batch", "prepare", "recorded_strings"]
+__all__ = ["compile_batch", "compile_texcodes", "declared", "recorded_strings", "scene_strings",
+           "in_child", "warm", "write_manifest"]
 
 CLASS_LINE = r"\documentclass[preview]{standalone}"
 # multi=<env>: standalone makes each such environment a page of its own, typeset as the
@@ -54,6 +61,9 @@ DRY_PASS_UNSET = ("LECTURE_TEST_FAULT", "LECTURE_LAYOUT_GATE")
 
 Request = tuple[str, "str | None", Any]  # (expression, environment, tex_template)
 
+MANIFEST = Path(__file__).with_name("tex_strings.json")
+LATEX = ("latex", ".dvi")  # the compiler and output a batch can stand in for
+
 
 def _split(texcode: str) -> tuple[str, str] | None:
     """(preamble, body) of a single-string file, or None if it is not the standard form."""
@@ -71,26 +81,32 @@ def _texcode(request: Request) -> str:
     return template.get_texcode_for_expression(expression)
 
 
-def compile_batch(requests: Iterable[Request], tex_dir: Path) -> int:
-    """Write ``<tex_dir>/<hash>.svg`` for every request whose SVG is missing, in one
-    ``latex`` and one ``dvisvgm`` run per template. Returns how many SVGs were written."""
-    from manim.utils.tex_file_writing import tex_hash
+def tex_name(texcode: str) -> str:
+    """The file name Manim gives the SVG of ``texcode`` (``tex_file_writing.tex_hash``:
+    the test checks the two agree), computed here so a warm run need not import Manim."""
+    return hashlib.sha256(texcode.encode()).hexdigest()[:16] + ".svg"
 
-    groups: dict[tuple[str, str, str], dict[str, str]] = {}  # template -> {svg name: body}
-    for request in requests:
-        template = request[2]
-        texcode = _texcode(request)
-        split = _split(texcode)
-        name = tex_hash(texcode) + ".svg"
-        if split is None or template.tex_compiler != "latex" or (tex_dir / name).exists():
-            continue
-        preamble, body = split
-        groups.setdefault((preamble, template.tex_compiler, template.output_format),
-                          {})[name] = body
-    written = 0
-    for (preamble, _, _), pages in groups.items():
-        written += _compile_pages(preamble, pages, tex_dir)
-    return written
+
+def texcodes_of(requests: Iterable[Request]) -> list[str]:
+    """The ``.tex`` texts of Manim's requests that its ``latex`` compiler makes, once each."""
+    return list(dict.fromkeys(_texcode(r) for r in requests
+                              if (r[2].tex_compiler, r[2].output_format) == LATEX))
+
+
+def compile_batch(requests: Iterable[Request], tex_dir: Path) -> int:
+    """:func:`compile_texcodes` of Manim's requests."""
+    return compile_texcodes(texcodes_of(requests), tex_dir)
+
+
+def compile_texcodes(texcodes: Iterable[str], tex_dir: Path) -> int:
+    """Write ``<tex_dir>/<hash>.svg`` for every ``.tex`` text whose SVG is missing, in one
+    ``latex`` and one ``dvisvgm`` run per preamble. Returns how many SVGs were written."""
+    groups: dict[str, dict[str, str]] = {}  # preamble -> {svg name: body}
+    for texcode in texcodes:
+        split, name = _split(texcode), tex_name(texcode)
+        if split is not None and not (tex_dir / name).exists():
+            groups.setdefault(split[0], {})[name] = split[1]
+    return sum(_compile_pages(preamble, pages, tex_dir) for preamble, pages in groups.items())
 
 
 def _compile_pages(preamble: str, pages: dict[str, str], tex_dir: Path) -> int:
@@ -134,9 +150,10 @@ def as_single(page: str) -> str:
 
 
 @contextmanager
-def recorded_strings() -> Iterator[list[Request]]:
-    """While inside, Manim's Tex mobjects record their string instead of compiling it:
-    a string already cached is used as is, any other gets a placeholder drawing."""
+def recorded_strings(placeholders: bool = True) -> Iterator[list[Request]]:
+    """While inside, Manim's Tex mobjects record their string: a string already cached
+    is used as is, any other gets a placeholder drawing (or, with ``placeholders``
+    False, is compiled by Manim alone)."""
     import manim.mobject.text.tex_mobject as tex_mobject
     from manim import config
     from manim.utils.tex_file_writing import generate_tex_file
@@ -149,8 +166,8 @@ def recorded_strings() -> Iterator[list[Request]]:
             template = tex_template if tex_template is not None else config["tex_template"]
             seen.append((expression, environment, template))
             svg = generate_tex_file(expression, environment, template).with_suffix(".svg")
-            if svg.exists():
-                return svg
+            if svg.exists() or not placeholders:
+                return original(expression, environment, template)
             # Its own name: Manim caches parsed SVGs by file name, and the real render must
             # not find the placeholder under the real string's name.
             placeholder = Path(scratch) / f"{len(seen)}.svg"
@@ -180,24 +197,45 @@ def quiet() -> Iterator[None]:
         os.environ.update(saved)
 
 
-def prepare(scene_class: type, rounds: int = 3) -> list[Request]:
-    """Compile, in batches, every LaTeX string ``scene_class`` asks for while it plays
-    with animations skipped; returns the strings seen. Call inside the render's
-    ``tempconfig``, so the strings land in that render's Tex folder.
+def scene_strings(scene_class: type) -> list[str]:
+    """The ``.tex`` texts of every LaTeX string ``scene_class`` asks for while it plays
+    with animations skipped, compiled on the way into the Tex folder of the ``tempconfig``
+    in force.
 
-    The dry pass runs in a forked child: placeholders must not outlive it, and scenes keep
-    class-level caches (a Readout's glyph table) that a placeholder would poison for the
-    real render. The child shares what this process has imported, so it starts at once.
-    """
+    Two dry passes: the first draws placeholders and compiles what it saw in one batch;
+    a placeholder can upset a scene that reads the parts of an equation (the pass then
+    ends early or takes another path), so the second, the one recorded, compiles what is
+    still missing one by one. Each runs in a forked child: placeholders and the
+    class-level caches they fill (a Readout's glyph table) die with it. A child shares
+    what this process has imported, so it starts at once."""
+    in_child(_dry_pass, scene_class, True)
+    return in_child(_dry_pass, scene_class, False)
+
+
+def _dry_pass(scene_class: type, placeholders: bool) -> list[str]:
+    from manim import config, tempconfig
+
+    with recorded_strings(placeholders) as seen, quiet(), tempconfig(
+            {"dry_run": True, "progress_bar": "none"}):
+        try:
+            scene_class(skip_animations=True).render()
+        except Exception:  # a render meets (and reports) it too
+            pass
+    texcodes = texcodes_of(seen)
+    compile_texcodes(texcodes, config.get_dir("tex_dir"))
+    return texcodes
+
+
+def in_child(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` in a forked child (None if it failed there)."""
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: record, compile, report the strings, and leave no trace
+    if pid == 0:  # the child: report the result, and leave no trace
         os.close(read)
         code = 1
         try:
-            requests = _prepare_here(scene_class, rounds)
             with os.fdopen(write, "wb") as pipe:
-                pickle.dump(requests, pipe)
+                pickle.dump(function(*args), pipe)
             code = 0
         finally:
             os._exit(code)
@@ -207,29 +245,67 @@ def prepare(scene_class: type, rounds: int = 3) -> list[Request]:
     os.waitpid(pid, 0)
     try:
         return pickle.loads(data)
-    except (pickle.UnpicklingError, EOFError):  # the child failed: Manim compiles alone
+    except (pickle.UnpicklingError, EOFError):
+        return None
+
+
+def declared(scene_ids: Iterable[str], manifest: Path = MANIFEST) -> list[str]:
+    """The ``.tex`` texts ``manifest`` lists for these scenes (none for a scene it lacks)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return []
+    preambles, scenes = data["preambles"], data["scenes"]
+    return list(dict.fromkeys(preambles[i] + rest for scene in scene_ids
+                              for i, rest in scenes.get(scene, [])))
 
 
-def _prepare_here(scene_class: type, rounds: int) -> list[Request]:
-    """:func:`prepare` in this process.
+def warm(scene_ids: Iterable[str], tex_dir: Path) -> int:
+    """Compile into ``tex_dir`` (the shared Tex cache) every declared string of these
+    scenes that it lacks, in one batch; returns how many SVGs were written. Imports no
+    Manim: when every string is cached this only hashes and looks for files."""
+    scene_ids = list(scene_ids)
+    if not scene_ids:  # everything cached: not even the list is read
+        return 0
+    try:
+        return compile_texcodes(declared(scene_ids), tex_dir)
+    except OSError:  # an unwritable cache: the worker meets it and says so
+        return 0
 
-    A placeholder can upset a scene that reads the parts of an equation: then the strings
-    recorded so far are compiled and the dry pass runs again, with them real, up to
-    ``rounds`` times. Whatever is still missing, Manim compiles alone."""
-    from manim import config, tempconfig
 
-    tex_dir = config.get_dir("tex_dir")
-    requests: list[Request] = []
-    for _ in range(rounds):
-        with recorded_strings() as seen, quiet(), tempconfig({"dry_run": True,
-                                                              "progress_bar": "none"}):
-            try:
-                scene_class(skip_animations=True).render()
-                done = True
-            except Exception:  # the real render will meet (and report) it too
-                done = False
-        requests = seen
-        if not compile_batch(seen, tex_dir) or done:
-            break
-    return requests
+def write_manifest(manifest: Path = MANIFEST) -> dict[str, int]:
+    """Record every scene's strings (cards too) with its default parameters, by a dry
+    pass each, and write them to ``manifest`` (each preamble once). Returns the count of
+    strings per scene."""
+    import importlib
+
+    from manim import tempconfig
+
+    from lecture.catalog import CARDS, SCENES
+
+    preambles: list[str] = []
+    scenes: dict[str, list[tuple[int, str]]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for entry in (*CARDS, *SCENES):
+            scene = getattr(importlib.import_module(entry.module), entry.class_name)
+            configured = type(scene.__name__, (scene,), {"catalog_entry": entry})
+            with tempconfig({"quality": "low_quality", "media_dir": scratch,
+                             "tex_dir": f"{scratch}/Tex", "disable_caching": True,
+                             "progress_bar": "none", "verbosity": "ERROR"}):
+                texcodes = scene_strings(configured) or []
+            for texcode in texcodes:
+                preamble = texcode[:texcode.index(BEGIN)]
+                if preamble not in preambles:
+                    preambles.append(preamble)
+                scenes.setdefault(entry.id, []).append(
+                    (preambles.index(preamble), texcode[len(preamble):]))
+    text = json.dumps({"preambles": preambles, "scenes": scenes}, indent=0, sort_keys=True)
+    partial = manifest.with_suffix(".partial")
+    partial.write_text(text + "\n", encoding="utf-8")
+    partial.replace(manifest)
+    return {scene: len(strings) for scene, strings in scenes.items()}
+
+
+if __name__ == "__main__":
+    for scene, count in write_manifest().items():
+        print(f"{scene}: {count} strings")

@@ -255,9 +255,6 @@ def render_job(job: dict[str, Any]) -> None:
     media, work, stem = Path(job["media_dir"]), Path(job["work"]), job["stem"]
     out = work / "out"
     with tempconfig(settings):
-        from lecture.texbatch import prepare
-
-        prepare(configured)  # every LaTeX string in one latex run, before Manim asks
         scene = configured()
         count_frames(scene, work)
         scene.render()
