@@ -28,6 +28,7 @@ from lecture.progress import ProgressCallback
 from lecture.runner import Outcome, render_locally
 from lecture.slides import plan_decks, write_decks
 from lecture.staging import clean_stale, write_changed
+from lecture.texbatch import warm as warm_tex
 
 __all__ = ["Request", "Result", "default_media", "execute", "plan", "sweep_summaries"]
 
@@ -122,6 +123,7 @@ def execute(request: Request, jobs: list[Job],
     for job in jobs:
         if job not in todo:
             on_cached(job)
+    warm_tex({job.scene.id for job in todo}, request.media / "Tex")  # one latex run for all
     if request.scheduler:
         from lecture.cluster import render_on_dask
 
