@@ -24,7 +24,8 @@ CASES = [
 def manim_media(tmp_path_factory, shared_caches):
     media = tmp_path_factory.mktemp("dry_run")  # one LaTeX cache for every case
     share_caches(shared_caches, media)  # starting with the session's
-    return media
+    yield media
+    share_caches(media, shared_caches)  # the drawn values' formulas, for the next run
 
 
 @pytest.mark.parametrize("scene_id, overrides", CASES, ids=[c[1]["f"] for c in CASES])

@@ -28,7 +28,8 @@ EXAMPLES_PER_SCENE = 3
 def manim_media(tmp_path_factory, shared_caches):
     media = tmp_path_factory.mktemp("dry_run")
     share_caches(shared_caches, media)  # the formulas the session typeset already
-    return media
+    yield media
+    share_caches(media, shared_caches)  # the drawn values' formulas, for the next run
 
 
 @pytest.mark.parametrize("scene", SCENES, ids=[s.id for s in SCENES])
