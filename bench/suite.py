@@ -53,7 +53,8 @@ def main() -> None:
         load = os.getloadavg()[0]
         wall, cpu, code = timed_suite(checkout, options.cold, pytest_args)
         figures.append((name, wall, cpu, code, load))
-    print(f"\n{'checkout':10} {'wall':>9} {'cpu':>9} {'target':>8} {'ratio':>7} {'load':>6}  status")
+    print(f"\n{'checkout':10} {'wall':>9} {'cpu':>9} {'target':>8} {'ratio':>7} {'load':>6}"
+          "  status")
     for name, wall, cpu, code, load in figures:
         print(f"{name:10} {wall:8.1f}s {cpu:8.1f}s {TARGET_SECONDS:7.0f}s "
               f"{wall / TARGET_SECONDS:7.2f} {load:6.1f}  {'passed' if code == 0 else code}")
