@@ -4,25 +4,54 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
 
 from lecture.catalog import entry
+from lecture.cluster import CACHES
 from lecture.jobs import Job, plan_jobs
 
 __all__ = ["ROOT", "alive", "case_ids", "chromium", "digest", "outputs", "plan_low", "refusal",
-           "render", "wait_for"]
+           "render", "share_caches", "wait_for"]
 
 ROOT = Path(__file__).resolve().parents[2]
 QUALITY = "480p15"
+SHARED: Path | None = None
+"""The session's caches of typeset formulas, Pango texts and speech (tests/conftest.py sets
+it to a folder in pytest's cache, kept between runs): each test renders into a media folder
+of its own, and without these every one of them typeset and spoke the same lines again."""
 
 
-def render(media: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    """./render.sh -q l run from the media folder's parent, which it names relatively."""
-    return subprocess.run([str(ROOT / "render.sh"), "-q", "l", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=media.parent,
-                          env={**os.environ, "LECTURE_MEDIA_DIR": media.name})
+def share_caches(source: Path, target: Path) -> None:
+    """Copy the cached files of ``source`` (a media folder, or SHARED) that ``target`` lacks
+    into it, each whole (copied beside, then renamed). Every file is named by the hash of
+    what made it (formula and template, voice and text), so a copy is what would be made."""
+    for folder, pattern in CACHES.items():
+        for path in (source / folder).glob(pattern):
+            copy = target / path.relative_to(source)
+            if path.stem.endswith("_") or copy.exists():  # Manim's scratch files
+                continue
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            part = copy.with_name(copy.name + ".part")
+            shutil.copyfile(path, part)
+            os.replace(part, copy)
+
+
+def render(media: Path, *args: str, timeout: float = 900,
+           shared: bool = True) -> subprocess.CompletedProcess:
+    """./render.sh -q l run from the media folder's parent, which it names relatively; the
+    media folder starts with the session's caches and gives back what it added to them
+    (``shared=False``: a folder whose own cache is under test)."""
+    if shared and SHARED is not None:
+        share_caches(SHARED, media)
+    run = subprocess.run([str(ROOT / "render.sh"), "-q", "l", *args], capture_output=True,
+                         text=True, timeout=timeout, cwd=media.parent,
+                         env={**os.environ, "LECTURE_MEDIA_DIR": media.name})
+    if shared and SHARED is not None:
+        share_caches(media, SHARED)
+    return run
 
 
 def outputs(media: Path, scene_id: str, stem: str | None = None) -> dict[str, Path]:

@@ -11,13 +11,8 @@ without a spoken form fails here before a voice says "pipe" or "slash".
 
 from __future__ import annotations
 
-import importlib
 import re
-import shutil
 import sys
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -192,56 +187,15 @@ def test_any_mix_of_the_notation_is_said_in_words(written):
 
 # Every narration line of every scene ----------------------------------------------------
 
-@contextmanager
-def recording_narration():
-    """Record (line, spoken override) of every ``narrate`` call: ``open_with`` and
-    ``Sweep.play_to_end`` narrate through it too."""
-    from scenes.theme.base import LectureScene
-
-    original = LectureScene.narrate
-    heard: list[tuple[str, str | None]] = []
-
-    def narrate(self, line, spoken=None):
-        heard.append((line, spoken))
-        return original(self, line, spoken)
-
-    LectureScene.narrate = narrate
-    try:
-        yield heard
-    finally:
-        LectureScene.narrate = original
-
-
-def narration_lines(latex: Path) -> list[tuple[str, str, str | None]]:
-    """(scene id, written line, spoken override) of every title card and scene, with its
-    defaults, from Manim's dry run (each animation played, no frame or audio written).
-    Typesetting the formulas is most of a dry run's time: ``latex`` keeps their SVGs."""
-    from manim import tempconfig
-
-    from lecture.pipeline import default_media
-
-    for svg in (default_media() / "Tex").glob("*.svg"):  # the project's cache, only read
-        if not (latex / svg.name).exists():
-            shutil.copy2(svg, latex / svg.name)
-    lines = []
-    with tempfile.TemporaryDirectory() as media, recording_narration() as heard:
-        for entry in (*CARDS, *SCENES):
-            scene_class = getattr(importlib.import_module(entry.module), entry.class_name)
-            configured = type(scene_class.__name__, (scene_class,), {"catalog_entry": entry})
-            with tempconfig({"dry_run": True, "quality": "low_quality",
-                             "disable_caching": True, "media_dir": media,
-                             "tex_dir": str(latex), "verbosity": "ERROR",
-                             "progress_bar": "none"}):
-                configured().render()
-            lines += [(entry.id, line, said) for line, said in heard]
-            heard.clear()
-    return lines
-
-
 @pytest.fixture(scope="module")
-def narration(request) -> list[tuple[str, str, str | None]]:
-    """Every line; the typeset formulas are kept between runs in pytest's cache folder."""
-    return narration_lines(request.config.cache.mkdir("latex"))
+def narration(dry_runs) -> list[tuple[str, str, str | None]]:
+    """(scene id, written line, spoken override) of every title card and scene, with its
+    defaults: what the session's dry run of every scene in the dark theme recorded
+    (tests/conftest.py, the same run the layout gate reads)."""
+    run = dry_runs["dark"]
+    assert run.returncode == 0, "a scene stopped before its last line:\n" + "\n".join(
+        line for line in run.lines if " ok" not in line)
+    return run.narration
 
 
 def test_every_scene_and_card_is_narrated(narration):
@@ -273,8 +227,8 @@ def test_the_words_of_every_line_are_kept(narration):
 
 
 if __name__ == "__main__":
-    kept = Path(".pytest_cache/d/latex").resolve()  # where pytest keeps them
-    kept.mkdir(parents=True, exist_ok=True)
-    for scene, line, said in narration_lines(kept):
+    from tests.scenes.dry_run import dry_run_all
+
+    for scene, line, said in dry_run_all([])[1]:
         print(f"{scene}\n  {line}\n  {said or spoken(line)}" + ("  (override)" if said else ""))
     sys.exit(0)

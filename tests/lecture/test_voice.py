@@ -152,7 +152,7 @@ def test_a_params_file_and_the_flag_choose_the_voice(no_render, capsys):
 def card(tmp_path_factory) -> Path:
     media = tmp_path_factory.mktemp("voice") / "media"
     media.mkdir()
-    run = render(media, SHORT)
+    run = render(media, SHORT, shared=False)  # its own speech cache is under test
     assert run.returncode == 0, run.stdout + run.stderr
     return media
 
@@ -166,7 +166,7 @@ def test_a_second_render_synthesises_nothing(card):
     assert first["speech"] and all(line["synthesized"] for line in first["speech"])
     cached = sorted((card / "speech" / "joe").glob("*.wav"))
     before = {p.name: p.stat().st_mtime_ns for p in cached}
-    run = render(card, SHORT, "--force")
+    run = render(card, SHORT, "--force", shared=False)
     assert run.returncode == 0, run.stdout + run.stderr
     again = sidecar(card)
     assert again["speech"] and not any(line["synthesized"] for line in again["speech"])
@@ -179,7 +179,7 @@ def test_a_second_render_synthesises_nothing(card):
 def test_voice_none_renders_a_silent_clip_beside_the_voiced_one(card):
     voiced = outputs(card, SHORT)
     kept = digest([voiced["mp4"], voiced["json"]])
-    run = render(card, SHORT, "--voice", "none")
+    run = render(card, SHORT, "--voice", "none", shared=False)
     assert run.returncode == 0, run.stdout + run.stderr
     stem = f"{entry(SHORT).stem}--silent"
     silent = outputs(card, SHORT, stem)

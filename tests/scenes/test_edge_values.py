@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from lecture.catalog import entry
+from tests.lecture.rendering import share_caches
 from tests.scenes.dry_run import dry_run
 
 CASES = [
@@ -20,8 +21,11 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def manim_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("dry_run")  # one LaTeX cache for every case
+def manim_media(tmp_path_factory, shared_caches):
+    media = tmp_path_factory.mktemp("dry_run")  # one LaTeX cache for every case
+    share_caches(shared_caches, media)  # starting with the session's
+    yield media
+    share_caches(media, shared_caches)  # the drawn values' formulas, for the next run
 
 
 @pytest.mark.parametrize("scene_id, overrides", CASES, ids=[c[1]["f"] for c in CASES])
@@ -30,6 +34,6 @@ def test_edge_values_draw(scene_id, overrides, manim_media, monkeypatch):
     scene = entry(scene_id)
     params = scene.resolve(overrides)
     result = scene.computed(params)
-    dry_run(scene, str(manim_media), params)
+    dry_run(scene, str(manim_media), params, frames="computed")  # every frame, undrawn
     if overrides["f"] != "sin(1/(x - 0.0001))":
         assert result.abs_error.max() <= 1e-12 * max(1, abs(result.true_value))

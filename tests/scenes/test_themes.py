@@ -5,35 +5,62 @@ names a raw colour."""
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from manim import ManimColor
 from manim.utils.color import manim_colors
 
+from lecture.catalog import entry
+from scenes.theme import gate
 from scenes.theme.gate import MIN_CONTRAST, contrast_ratio
 from scenes.theme.palette import PALETTES
-from tests.lecture.rendering import ROOT
+from tests.lecture.rendering import ROOT, share_caches
+from tests.scenes.dry_run import dry_run
 
 TEXT_COLOURS = ("foreground", "sample", "dot", "truth", "second_route", "reference", "convex",
                 "concave", "first_axis", "second_axis", "second_order")
 
 
 @pytest.mark.parametrize("theme", sorted(PALETTES))
-def test_every_scene_passes_the_gate_with_its_defaults(theme):
-    run = subprocess.run([sys.executable, "-m", "tests.scenes.dry_run"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=1800,
-                         env={**os.environ, "LECTURE_THEME": theme})
-    lines = [line for line in run.stdout.splitlines() if line.strip()]
+def test_every_scene_passes_the_gate_with_its_defaults(theme, dry_runs):
+    run = dry_runs[theme]  # tests/conftest.py: tests.scenes.dry_run in a process per theme
+    lines = run.lines
     failures = [line for line in lines if " ok" not in line]
     assert run.returncode == 0 and not failures, "\n".join(failures) or run.stderr[-3000:]
     from lecture.catalog import CARDS, SCENES
 
     assert len(lines) == len(SCENES) + len(CARDS)
+
+
+@pytest.mark.parametrize("scene_id", ["mc_mean_convergence"])
+def test_skipping_animations_shows_the_gate_what_drawing_every_frame_shows(
+        scene_id, tmp_path, monkeypatch, shared_caches):
+    """The gate runs above skip the frames (each play jumps to its end state): after every
+    narration block, the texts it sees (kind, opacity, colour, box of each part) are the
+    ones a dry run drawing every frame shows it, in a scene whose numbers follow a sweep."""
+    monkeypatch.setenv(gate.GATE_VARIABLE, "strict")
+    share_caches(shared_caches, tmp_path)  # the formulas typeset already
+    original = gate.problems
+
+    def views(frames: str) -> list[list[tuple]]:
+        seen = []
+
+        def recorded(mobjects):
+            seen.append([(gate.describe(m), round(gate._opacity(m), 6),
+                          ManimColor(m.get_fill_color()).to_hex(),
+                          [(name, *np.round([*low, *high], 6)) for name, low, high in
+                           gate._parts(m)]) for m in gate.text_mobjects(mobjects)])
+            return original(mobjects)
+
+        monkeypatch.setattr(gate, "problems", recorded)
+        dry_run(entry(scene_id), str(tmp_path), tex_dir=str(tmp_path / "Tex"), frames=frames)
+        return seen
+
+    drawn, skipped = views("drawn"), views("skipped")
+    assert len(drawn) > 3 and any(len(texts) > 3 for texts in drawn)
+    assert skipped == drawn
 
 
 @pytest.mark.parametrize("theme", sorted(PALETTES))
