@@ -1,5 +1,6 @@
 """Pieces shared by the linear-algebra scenes: figures of plane segments carried by a 2x2
-map (grids, circles, dashed lines), and arrows drawn as one path each.
+map (grids, circles, lines dashed on screen by the theme), and arrows drawn as one path
+each.
 
 Everything that moves is one VMobject whose points are re-set by an updater, so a frame
 costs a few paths however fine the grid or the circle.
@@ -14,11 +15,12 @@ from typing import Any
 import numpy as np
 from manim import Mobject, VMobject
 
-from scenes.theme.shapes import PlaneView, Segments, Window, clip_segments, segment_points
+from scenes.theme.dashes import Dash, stroke_points
+from scenes.theme.shapes import PlaneView, Segments, Window, clip_segments
 
 __all__ = [
-    "arrow_points", "closed_polyline", "dashed_closed", "dashed_line", "parked",
-    "mapped_points", "polyline_segments", "set_arrow", "set_mapped",
+    "arrow_points", "closed_polyline", "parked", "mapped_points", "polyline_segments",
+    "set_arrow", "set_mapped",
 ]
 
 Matrix2 = np.ndarray  # shape: (2, 2)
@@ -36,23 +38,10 @@ def closed_polyline(points: np.ndarray) -> np.ndarray:
     return np.vstack([points, points[:1]])
 
 
-def dashed_closed(points: np.ndarray, on: int = 2, off: int = 2) -> Segments:
-    """A closed curve as dashes of ``on`` segments with gaps of ``off`` segments."""
-    starts, ends = polyline_segments(points, closed=True)
-    keep = np.arange(len(starts)) % (on + off) < on
-    return starts[keep], ends[keep]
-
-
-def dashed_line(start: np.ndarray, end: np.ndarray, dashes: int = 12) -> Segments:
-    """A straight dashed line as ``dashes`` segments with equal gaps between them."""
-    t = np.linspace(0.0, 1.0, 2 * dashes)
-    points = np.asarray(start, float) + t[:, None] * (np.asarray(end, float) - start)
-    return points[0::2], points[1::2]
-
-
 def mapped_points(segments: Segments, matrix: Matrix2, view: PlaneView,
-                  window: Window | None = None) -> np.ndarray:
-    """Bezier points of the segments carried by ``matrix``, clipped to ``window``.
+                  window: Window | None = None, dash: Dash | None = None) -> np.ndarray:
+    """Bezier points of the segments carried by ``matrix``, clipped to ``window``, and
+    dashed on screen by ``dash`` (the theme's length for the figure's meaning).
 
     Consecutive segments that meet form one subpath, so a closed outline can be filled.
     """
@@ -60,14 +49,14 @@ def mapped_points(segments: Segments, matrix: Matrix2, view: PlaneView,
     a, b = view.to_screen(starts @ matrix.T), view.to_screen(ends @ matrix.T)
     if window is not None:
         a, b = clip_segments(a, b, window.low, window.high)
-    return segment_points(a, b) if len(a) else np.zeros((0, 3))
+    return stroke_points(a, b, dash)
 
 
 def set_mapped(mobject: VMobject, segments: Segments, matrix: Matrix2, view: PlaneView,
-               window: Window | None = None) -> VMobject:
+               window: Window | None = None, dash: Dash | None = None) -> VMobject:
     """Set ``mobject``'s points to :func:`mapped_points` once (a figure that stays still;
     one that moves is ``follow(mobject, lambda: mapped_points(...), bezier=True)``)."""
-    mobject.set_points(mapped_points(segments, matrix, view, window))
+    mobject.set_points(mapped_points(segments, matrix, view, window, dash))
     return mobject
 
 

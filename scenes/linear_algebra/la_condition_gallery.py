@@ -10,9 +10,10 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, mapped_points, polyline_segments, set_arrow,
+    mapped_points, polyline_segments, set_arrow,
 )
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import REFERENCE_DASH
 from scenes.theme.layout import nice_ceiling, tick_labels
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
@@ -72,7 +73,7 @@ class LaConditionGallery(LectureScene):
         for k in range(count):
             circle = get_segments(REFERENCE, 2)
             circles.add(follow(circle, lambda k=k: mapped_points(
-                dashed_closed(r.circle), np.eye(2), view(k)), bezier=True))
+                polyline_segments(r.circle), np.eye(2), view(k), dash=REFERENCE_DASH), bezier=True))
             shape = VMobject(fill_color=TRUTH, fill_opacity=0.25, stroke_color=TRUTH,
                              stroke_width=3)
             shapes.add(follow(shape, lambda k=k: mapped_points(

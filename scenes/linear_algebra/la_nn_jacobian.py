@@ -9,10 +9,10 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    dashed_closed, parked, polyline_segments, set_arrow,
+    parked, polyline_segments, set_arrow,
 )
 from scenes.theme.base import LectureScene, Sweep
-from scenes.theme.dashes import SECOND_ROUTE_DASH
+from scenes.theme.dashes import SECOND_ROUTE_DASH, Dash, stroke_points
 from scenes.theme.labels import box_of, crowding, place_label, trace
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.numbers import format_number, number_tex, number_text
@@ -128,13 +128,13 @@ class LaNnJacobian(LectureScene):
                 stretch = max(np.abs(r.sweep_true_images[0, k] - r.outputs[k]).max(), 1e-300)
             return 0.8 * (side / 2) / stretch
 
-        def inset_points(k: int, curve_segments) -> np.ndarray:
+        def inset_points(k: int, curve_segments, dash: Dash | None = None) -> np.ndarray:
             starts, ends = curve_segments
             low, high = centers[k][:2] - side / 2, centers[k][:2] + side / 2
             to_screen = lambda pts: np.column_stack(
                 [centers[k][:2] + zoom(k) * (pts - r.outputs[k]), np.zeros(len(pts))])
             a, b = clip_segments(to_screen(starts), to_screen(ends), low, high)
-            return segment_points(a, b) if len(a) else np.zeros((0, 3))
+            return stroke_points(a, b, dash)
 
         def truth_points(k: int) -> np.ndarray:
             return inset_points(k, polyline_segments(blend(r.sweep_true_images[:, k])))
@@ -156,7 +156,7 @@ class LaNnJacobian(LectureScene):
         predictions = VGroup()
         for k in range(count):
             predictions.add(VMobject(stroke_color=SECOND_ROUTE, stroke_width=3).set_points(
-                inset_points(k, dashed_closed(r.linear_images[k], 3, 2))))
+                inset_points(k, polyline_segments(r.linear_images[k]), SECOND_ROUTE_DASH)))
         semi_axes = VGroup()
         for k in range(count):
             for axis, color in zip(r.principal_axes[k], AXIS_COLORS):

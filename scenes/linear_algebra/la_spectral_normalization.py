@@ -11,11 +11,11 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    arrow_points, dashed_closed, dashed_line, mapped_points, parked, polyline_segments,
+    arrow_points, mapped_points, parked, polyline_segments,
     set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
-from scenes.theme.dashes import REFERENCE_DASH, get_dashed
+from scenes.theme.dashes import REFERENCE_DASH, Dash, get_dashed
 from scenes.theme.labels import place_beyond
 from scenes.theme.layout import nice_ticks, tick_labels
 from scenes.theme.numbers import number_tex, number_text
@@ -70,24 +70,25 @@ class LaSpectralNormalization(LectureScene):
         backdrop = set_mapped(get_segments(REFERENCE, 1, 0.35), grid, np.eye(2), view, WINDOW)
         axes_lines = set_mapped(get_segments(GRID, 1.5, 0.6), axis_lines(grid), np.eye(2), view,
                                 WINDOW)
-        circle = set_mapped(get_segments(REFERENCE, 2.5), dashed_closed(r.circle), np.eye(2),
-                            view)
+        circle = set_mapped(get_segments(REFERENCE, 2.5), polyline_segments(r.circle), np.eye(2),
+                            view, dash=REFERENCE_DASH)
         shrink = Sweep(2)  # 0: W, 1: W / sigma_max
 
         def scale() -> float:
             return 1.0 + shrink.position * (1.0 / sigma - 1.0)
 
-        def follow_scale(mobject: VMobject, segments) -> VMobject:
+        def follow_scale(mobject: VMobject, segments, dash: Dash | None = None) -> VMobject:
             """Scaled by scale() every frame (added for step 5; until then drawn once)."""
-            return follow(mobject, lambda: mapped_points(segments, scale() * np.eye(2), view),
-                          bezier=True)
+            return follow(mobject, lambda: mapped_points(segments, scale() * np.eye(2), view,
+                                                         dash=dash), bezier=True)
 
         outline = polyline_segments(r.ellipse)
         top = sigma * r.U[:, 0]
-        long_axis_dashes = dashed_line(-top, top, 11)
+        long_axis_line = (-top[None], top[None])
         ellipse = set_mapped(VMobject(fill_color=TRUTH, fill_opacity=0.2, stroke_color=TRUTH,
                                       stroke_width=3), outline, np.eye(2), view)
-        long_axis = set_mapped(get_segments(FIRST_AXIS, 4), long_axis_dashes, np.eye(2), view)
+        long_axis = set_mapped(get_segments(FIRST_AXIS, 4), long_axis_line, np.eye(2), view,
+                               dash=REFERENCE_DASH)
         start_shape = set_mapped(ellipse.copy(), polyline_segments(r.circle), np.eye(2), view)
         # Text that only fades in is merged into one outline: one path to draw per frame.
         matrix = merge_outlines(MathTex(_matrix_tex("W", r.W), font_size=LABEL_SIZE + 2)
@@ -190,7 +191,7 @@ class LaSpectralNormalization(LectureScene):
         normalized = merge_outlines(normalized.scale_to_fit_width(
             min(normalized.width, SAFE_X - 1.9)))
         follow_scale(ellipse, outline)
-        follow_scale(long_axis, long_axis_dashes)
+        follow_scale(long_axis, long_axis_line, REFERENCE_DASH)
         with self.narrate("Divide W by sigma_max: the ellipse shrinks until it just "
                           "touches the unit circle." if sigma > 1 else
                           "Divide W by sigma_max: the ellipse grows until it just "

@@ -9,10 +9,11 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.linear_algebra.helpers import (
-    arrow_points, dashed_closed, dashed_line, mapped_points, parked, polyline_segments,
+    arrow_points, mapped_points, parked, polyline_segments,
     set_arrow, set_mapped,
 )
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.dashes import REFERENCE_DASH, SECOND_ROUTE_DASH, Dash
 from scenes.theme.labels import Box, box_of, crowding, place_beyond, place_label, trace
 from scenes.theme.numbers import number_tex
 from scenes.theme.palette import (
@@ -87,10 +88,12 @@ class LaSvdEllipse(LectureScene):
         def matrix() -> np.ndarray:
             return path["map"](moves.position)
 
-        def carried(mobject: VMobject, segments, clip: bool = False) -> VMobject:
-            """Plane geometry carried by matrix(), every frame."""
+        def carried(mobject: VMobject, segments, clip: bool = False,
+                    dash: Dash | None = None) -> VMobject:
+            """Plane geometry carried by matrix(), every frame (dashed on screen)."""
             return follow(mobject, lambda: mapped_points(segments, matrix(), view,
-                                                         WINDOW if clip else None), bezier=True)
+                                                         WINDOW if clip else None, dash),
+                          bezier=True)
 
         def follow_arrow(mobject: VMobject, tail_head, **style) -> VMobject:
             """An arrow between two plane points, redrawn in screen space (tips keep shape)."""
@@ -100,8 +103,8 @@ class LaSvdEllipse(LectureScene):
         backdrop = set_mapped(get_segments(REFERENCE, 1, 0.35), grid, np.eye(2), view, WINDOW)
         moving_grid = carried(get_segments(GRID, 1.5, 0.8), grid, clip=True)
         moving_axes = carried(get_segments(FOREGROUND, 2.5), axis_lines(grid), clip=True)
-        reference = set_mapped(get_segments(REFERENCE, 2), dashed_closed(r.circle), np.eye(2),
-                               view)
+        reference = set_mapped(get_segments(REFERENCE, 2), polyline_segments(r.circle),
+                               np.eye(2), view, dash=REFERENCE_DASH)
         disc = carried(VMobject(fill_color=TRUTH, fill_opacity=0.2, stroke_color=TRUTH,
                                stroke_width=3), polyline_segments(r.circle))
         basis = VGroup(*[follow_arrow(VMobject(fill_color=FOREGROUND, fill_opacity=1, stroke_width=0),
@@ -143,7 +146,8 @@ class LaSvdEllipse(LectureScene):
             self.wait(1)
 
         self.step("The right singular vectors")
-        diameters = VGroup(*[carried(get_segments(color, 5), dashed_line(-r.Vt[i], r.Vt[i], 9))
+        diameters = VGroup(*[carried(get_segments(color, 5), (-r.Vt[i:i + 1], r.Vt[i:i + 1]),
+                                     dash=REFERENCE_DASH)
                              for i, color in enumerate(AXIS_COLORS)])
         circle_trace = trace(to_screen(r.circle), closed=True)
         start_curves = [circle_trace, *(trace(to_screen(np.array(line))) for line in (
@@ -202,7 +206,7 @@ class LaSvdEllipse(LectureScene):
         self.step("The same A as one move")
         target = disc.copy().clear_updaters()
         one_move = carried(VMobject(stroke_color=SECOND_ROUTE, stroke_width=4),
-                          dashed_closed(r.circle, 3, 2))
+                          polyline_segments(r.circle), dash=SECOND_ROUTE_DASH)
         again = VGroup(moving_grid, moving_axes, basis, turn, names)
         self.add(target)
         self.play(FadeOut(again), FadeOut(diameters), FadeOut(disc), run_time=0.6)

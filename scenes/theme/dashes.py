@@ -21,7 +21,7 @@ from scenes.theme.shapes import segment_points
 
 __all__ = [
     "GUIDE_DASH", "REFERENCE_DASH", "SECOND_ORDER_DASH", "SECOND_ROUTE_DASH", "Dash",
-    "dash_segments", "dashed_points", "get_dashed",
+    "dash_segments", "dashed_points", "get_dashed", "stroke_points",
 ]
 
 
@@ -76,6 +76,15 @@ def dash_segments(starts: np.ndarray, ends: np.ndarray, dash: Dash) -> np.ndarra
     direction = ends[owner] - starts[owner]
     return segment_points(starts[owner] + (low - along[owner])[:, None] / size * direction,
                           starts[owner] + (high - along[owner])[:, None] / size * direction)
+
+
+def stroke_points(starts: np.ndarray, ends: np.ndarray, dash: Dash | None = None) -> np.ndarray:
+    """Screen segments (shapes (N, 3)) as one compound path: solid, or dashed by ``dash``
+    (:func:`dash_segments`). A figure carried by a map is dashed after it is carried, so
+    its dashes keep their screen length however the map stretches it."""
+    if len(starts) == 0:
+        return np.zeros((0, 3))
+    return segment_points(starts, ends) if dash is None else dash_segments(starts, ends, dash)
 
 
 def dashed_points(points: np.ndarray, dash: Dash) -> np.ndarray:

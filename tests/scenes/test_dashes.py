@@ -8,8 +8,10 @@ import pytest
 
 from scenes.theme.dashes import (
     GUIDE_DASH, REFERENCE_DASH, SECOND_ORDER_DASH, SECOND_ROUTE_DASH, Dash, dash_segments,
-    dashed_points,
+    dashed_points, stroke_points,
 )
+from scenes.linear_algebra.helpers import mapped_points, polyline_segments
+from scenes.theme.shapes import PlaneView, segment_points
 
 
 def subpaths(bezier: np.ndarray) -> list[np.ndarray]:
@@ -60,3 +62,21 @@ def test_a_clipped_curve_keeps_its_pattern_across_the_cut():
 def test_nothing_to_dash_gives_no_points():
     assert dashed_points(np.zeros((1, 3)), GUIDE_DASH).shape == (0, 3)
     assert dashed_points(np.zeros((3, 3)), GUIDE_DASH).shape == (0, 3)
+
+
+def test_a_figure_carried_by_a_map_is_dashed_on_screen():
+    """A circle stretched 3 times along x, shown at 1.5 screen units per plane unit: its
+    dashes keep the meaning's screen length, and a solid stroke is the plain segments."""
+    angles = np.linspace(0, 2 * np.pi, 400, endpoint=False)
+    circle = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    stretch = np.diag([3.0, 1.0])
+    view = PlaneView(np.array([0.5, -0.25, 0.0]), 1.5)
+    strokes = subpaths(mapped_points(polyline_segments(circle), stretch, view,
+                                     dash=REFERENCE_DASH))
+    lengths = np.array([arc_length(s) for s in strokes])
+    np.testing.assert_allclose(lengths[:-1], REFERENCE_DASH.length, rtol=1e-9)
+    ellipse = view.to_screen(np.vstack([circle, circle[:1]]) @ stretch.T)
+    assert len(strokes) == int(np.ceil(arc_length(ellipse) / REFERENCE_DASH.period - 1e-9))
+    starts, ends = ellipse[:-1], ellipse[1:]
+    np.testing.assert_array_equal(stroke_points(starts, ends), segment_points(starts, ends))
+    assert stroke_points(starts[:0], ends[:0], REFERENCE_DASH).shape == (0, 3)

@@ -70,23 +70,17 @@ THEME_WORDS = re.compile(r"axis|axes|plot|panel|dash|format|number|box|rect|plac
                          r"overlap|window|tick|legend")
 """What a section helper may not define: each has one way, in scenes/theme."""
 
-NOT_YET_THEME = {"dashed_closed", "dashed_line"}
-"""Linear algebra's dashes counted in plane segments and carried by the map (they stretch
-with it); the theme's Dash is measured on screen. Left for a later change, which will
-change those frames."""
-
 
 def section_theme_definitions(source: str) -> list[str]:
     """Top-level names in a section's helpers.py that belong in the theme."""
     found = re.findall(r"^(?:def|class)\s+(\w+)", source, flags=re.MULTILINE)
-    return [name for name in found
-            if THEME_WORDS.search(name.lower()) and name not in NOT_YET_THEME]
+    return [name for name in found if THEME_WORDS.search(name.lower())]
 
 
 def test_the_section_check_finds_theme_definitions():
     source = "def make_plot(x):\n    pass\nclass Window:\n    pass\ndef spread(n):\n" \
              "    def place_inner():\n        pass\ndef dashed_line(a, b):\n    pass\n"
-    assert section_theme_definitions(source) == ["make_plot", "Window"]
+    assert section_theme_definitions(source) == ["make_plot", "Window", "dashed_line"]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scenes").glob("*/helpers.py")),
