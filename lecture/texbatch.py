@@ -207,7 +207,9 @@ def scene_strings(scene_class: type) -> list[str]:
     ends early or takes another path), so the second, the one recorded, compiles what is
     still missing one by one. Each runs in a forked child: placeholders and the
     class-level caches they fill (a Readout's glyph table) die with it. A child shares
-    what this process has imported, so it starts at once."""
+    what this process has imported, so it starts at once; give ``scene_class`` its
+    ``planned_result``: a child must not run torch once this process has (torch's thread
+    pool is not forked, and the child would wait on it forever)."""
     in_child(_dry_pass, scene_class, True)
     return in_child(_dry_pass, scene_class, False)
 
@@ -288,7 +290,8 @@ def write_manifest(manifest: Path = MANIFEST) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as scratch:
         for entry in (*CARDS, *SCENES):
             scene = getattr(importlib.import_module(entry.module), entry.class_name)
-            configured = type(scene.__name__, (scene,), {"catalog_entry": entry})
+            configured = type(scene.__name__, (scene,), {  # numbers computed before the fork
+                "catalog_entry": entry, "planned_result": entry.computed(entry.params())})
             with tempconfig({"quality": "low_quality", "media_dir": scratch,
                              "tex_dir": f"{scratch}/Tex", "disable_caching": True,
                              "progress_bar": "none", "verbosity": "ERROR"}):

@@ -41,8 +41,12 @@ def drawing(svg: Path) -> tuple[dict[str, str], str]:
 
 
 def configured(entry):
+    """The scene class of ``entry`` with its numbers computed here, before any fork: a
+    child forked after this process ran torch must not run torch (its thread pool is not
+    in the child, and the child would wait for it forever)."""
     scene = getattr(importlib.import_module(entry.module), entry.class_name)
-    return type(scene.__name__, (scene,), {"catalog_entry": entry})
+    return type(scene.__name__, (scene,), {"catalog_entry": entry,
+                                           "planned_result": entry.computed(entry.params())})
 
 
 @pytest.fixture(scope="module")
