@@ -83,8 +83,8 @@ def test_batched_strings_draw_what_manim_compiles_alone(batch, tmp_path):
     assert len(singles) >= (len(texcodes) if ALL else 35)
 
 
-def compiled_alone(entry, tex_dir: Path) -> list[str]:
-    """The ``.tex`` texts Manim compiles by itself while ``entry`` plays with animations
+def compiled_alone(scene_class, tex_dir: Path) -> list[str]:
+    """The ``.tex`` texts Manim compiles by itself while ``scene_class`` plays with animations
     skipped, ``tex_dir`` its Tex folder (run in a forked child, so class-level glyph
     tables filled here do not hide strings from the other tests)."""
     compiled = []
@@ -97,7 +97,7 @@ def compiled_alone(entry, tex_dir: Path) -> list[str]:
     tex_file_writing.compile_tex = compile_alone
     with quiet(), tempconfig({"tex_dir": str(tex_dir), "dry_run": True, "quality": "low_quality",
                               "progress_bar": "none", "disable_caching": True}):
-        configured(entry)(skip_animations=True).render()
+        scene_class(skip_animations=True).render()
     return compiled
 
 
@@ -105,7 +105,7 @@ def compiled_alone(entry, tex_dir: Path) -> list[str]:
 def test_a_scene_finds_every_string_it_asks_for_in_the_batch(batch, scene_id):
     """Manim compiles nothing for a scene played after the batch: the list is current."""
     entry = next(e for e in EVERY if e.id == scene_id)
-    assert in_child(compiled_alone, entry, batch) == [], \
+    assert in_child(compiled_alone, configured(entry), batch) == [], \
         f"{scene_id}: not in {MANIFEST.name}; run python -m lecture.texbatch"
 
 
