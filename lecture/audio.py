@@ -19,9 +19,12 @@ import numpy as np
 
 from lecture.voice import RATE, read_wav
 
-__all__ = ["TARGET_LUFS", "TRUE_PEAK_DBTP", "decode", "encode_under_peak", "loudness", "master",
+__all__ = ["MODULES", "TARGET_LUFS", "TRUE_PEAK_DBTP", "decode", "encode_under_peak", "loudness", "master",
            "measure", "track", "true_peak_db"]
 
+MODULES = ("pyloudnorm", "scipy.signal", "scipy.ndimage")
+"""What mastering imports where it is used (a warm process imports them once for every
+voiced render it forks: lecture/warm.py)."""
 TARGET_LUFS = -16.0
 TRUE_PEAK_DBTP = -1.0
 CODEC_MARGIN_DB = 1.5  # what AAC/Opus coding may add to the true peak

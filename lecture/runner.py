@@ -153,13 +153,13 @@ def _start(job: Job, progress_bar: str, preview: bool) -> _Running:
     log = log_file(job, preview)
     payload = {**job_payload(job, work.path, job.media, log, progress_bar), "preview": preview,
                "result": hand_over(job.result, work.path)}
-    start = time.perf_counter()  # a warm process started for this preview counts too
-    if preview:  # forked from a warm process: no Manim import per preview (lecture/warm.py)
-        process = warm.spawn(payload, worker_env(), ROOT)
-    else:
-        process = subprocess.Popen(worker_command(payload), cwd=ROOT, env=worker_env(),
-                                   process_group=0, pass_fds=(work.lock_fd,),
-                                   stdin=subprocess.DEVNULL)
+    start = time.perf_counter()  # a warm process started for this job counts too
+    # Forked from a warm process: Manim and the rest imported once per run, not per job
+    # (lecture/warm.py); a voiced render masters its audio (lecture/audio.py).
+    from lecture import audio  # here: a run with nothing to render imports none of it
+
+    needs = () if preview or job.voice == "none" else audio.MODULES
+    process = warm.spawn(payload, worker_env(), ROOT, needs)
     return _Running(job, process, work, start, 0 if preview else estimated_frames(job))
 
 

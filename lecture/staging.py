@@ -29,8 +29,8 @@ from pathlib import Path
 
 from lecture import faults
 
-__all__ = ["OUTPUT_SUFFIXES", "WorkFolder", "clean_stale", "commit", "recover",
-           "write_changed", "write_whole"]
+__all__ = ["OUTPUT_SUFFIXES", "WORKER_LOCK", "WorkFolder", "clean_stale", "commit", "hold",
+           "recover", "write_changed", "write_whole"]
 
 OUTPUT_SUFFIXES = (".mp4", ".webm", ".gif", ".png", ".storyboard.png", ".srt", ".vtt",
                    ".chapters.vtt", ".txt", ".json")
@@ -108,8 +108,36 @@ def recover(work: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+WORKER_LOCK = "worker.lock"
+"""In a work folder, held by its worker for as long as it lives: a worker forked from the
+warm process (lecture/warm.py) does not inherit the runner's ``lock``."""
+
+
+def hold(path: Path) -> int:
+    """Lock ``path`` (created) until the returned descriptor closes: at the latest, when
+    this process ends, however it ends."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _held(lock: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def clean_stale(root: Path) -> None:
-    """Recover and remove every folder under ``root`` whose owner is gone."""
+    """Recover and remove every folder under ``root`` whose owner is gone (neither its
+    runner nor its worker holds its lock)."""
     if not root.is_dir():
         return
     for folder in root.iterdir():
@@ -120,6 +148,8 @@ def clean_stale(root: Path) -> None:
             if time.time() - folder.stat().st_mtime > ORPHAN_SECONDS:
                 shutil.rmtree(folder, ignore_errors=True)
             continue
+        if _held(folder / WORKER_LOCK):
+            continue  # its worker still runs, though its runner is gone
         fd = os.open(lock, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

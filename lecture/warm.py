@@ -1,9 +1,10 @@
-"""A warm process that forks preview workers, so a preview does not import Manim again.
+"""A warm process that forks workers, so a render or a preview does not import Manim again.
 
-A preview's own work is a second or two; a new worker process spends as long again
-importing Manim, SciPy and torch. The first preview of a process (the studio, the Python
-API, the command line) starts ``python -m lecture.warm``, which imports those libraries
-once and then forks one child per preview job: the child runs the worker exactly as
+A preview's own work is a second or two, a title card's not much more; a new worker
+process spends as long again importing Manim, SciPy and torch. The first job of a process
+(the studio, the Python API, the command line) starts ``python -m lecture.warm``, which
+imports those libraries once and then forks one child per job: the child runs the worker
+exactly as
 ``python -m lecture.worker`` would (its own process group, the job's environment, its
 log), in a copy of the warm process. Only libraries are imported before the fork; the
 project's own modules (lecture, scenes, compute) are imported by each child, so an edited
@@ -68,9 +69,11 @@ class Forked:
         return self.returncode
 
 
-def spawn(payload: dict[str, Any], env: dict[str, str], cwd: Path) -> Forked:
+def spawn(payload: dict[str, Any], env: dict[str, str], cwd: Path,
+          preload: tuple[str, ...] = ()) -> Forked:
     """Run ``python -m lecture.worker`` on ``payload`` as a fork of the warm process
-    (started now if this process has none, or if it died)."""
+    (started now if this process has none, or if it died), once it has imported
+    ``preload`` too (what this job needs beyond PRELOAD: imported once, for every job)."""
     global _server
     with _lock:  # the studio previews from several threads: one question, one answer
         if _server is None or _server.poll() is not None:
@@ -79,8 +82,8 @@ def spawn(payload: dict[str, Any], env: dict[str, str], cwd: Path) -> Forked:
                                        text=True, process_group=0)
             atexit.register(_stop, _server)
         payload = {**payload, "parent": _server.pid}  # the child dies with its parent
-        _server.stdin.write(json.dumps({"payload": payload, "env": env, "cwd": str(cwd)})
-                            + "\n")
+        _server.stdin.write(json.dumps({"payload": payload, "env": env, "cwd": str(cwd),
+                                        "preload": list(preload)}) + "\n")
         _server.stdin.flush()
         answer = _server.stdout.readline()
         if not answer:
@@ -113,6 +116,13 @@ def _child(request: dict[str, Any]) -> int:
     return worker.main()
 
 
+def _import(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except ImportError:  # the child meets it, and says so in its log
+        pass
+
+
 def _serve() -> None:
     """Fork a worker per job line until stdin closes (the parent exited, however it did:
     not PR_SET_PDEATHSIG, which follows the thread that started us, and the studio starts
@@ -129,6 +139,8 @@ def _serve() -> None:
             if not line:
                 return
             request = json.loads(line)
+            for name in request.get("preload", ()):
+                _import(name)
             pid = os.fork()
             if pid == 0:
                 code = 1
@@ -147,10 +159,7 @@ def _serve() -> None:
             children[pid] = Path(request["payload"]["work"])
             print(pid, flush=True)
         elif preload and not children:
-            try:
-                importlib.import_module(preload.pop(0))
-            except ImportError:
-                pass
+            _import(preload.pop(0))
         while children:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:

@@ -40,7 +40,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from lecture import faults, svgcache
+from lecture import faults, staging, svgcache
 from lecture.voice import RATE, SPEECH_VARIABLE, VOICE_VARIABLE
 
 __all__ = ["CACHES", "EXIT_ENVIRONMENT", "PROGRESS_NAME", "QUALITIES", "environment_error",
@@ -422,6 +422,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_TERMINATED))
     _die_with_parent(job["parent"])
+    staging.hold(Path(job["work"]) / staging.WORKER_LOCK)  # kept open until the worker ends
     os.environ[faults.WORK_DIR_VARIABLE] = job["work"]
     os.environ["LECTURE_THEME"] = job.get("theme", "dark")  # read when the palette loads
     # read when a scene is set up; a preview draws step ends, which speech does not move

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,6 +92,26 @@ def test_clean_stale_recovers_abandoned_folders_and_leaves_live_ones(tmp_path, e
     with pytest.raises(BlockingIOError):  # and still locked
         fcntl.flock(os.open(live.path / "lock", os.O_RDONLY), fcntl.LOCK_EX | fcntl.LOCK_NB)
     live.release()
+    assert list(root.iterdir()) == []
+
+
+def test_a_folder_whose_worker_lives_on_is_not_stale(tmp_path):
+    """A worker forked from the warm process holds its own lock: when its runner is gone
+    but it still runs, its folder stays; when it ends too, the folder is cleaned."""
+    root = tmp_path / ".work"
+    work = WorkFolder.create(root, STEM)
+    worker = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; "
+                               "from lecture.staging import WORKER_LOCK, hold; "
+                               f"hold(Path({str(work.path)!r}) / WORKER_LOCK); print('held', "
+                               "flush=True); sys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    assert worker.stdout.readline() == "held\n"
+    os.close(work.lock_fd)  # the runner died
+    clean_stale(root)
+    assert work.path.exists()
+    worker.communicate("")  # the worker ends
+    clean_stale(root)
     assert list(root.iterdir()) == []
 
 
