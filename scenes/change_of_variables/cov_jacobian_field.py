@@ -53,6 +53,8 @@ class CovJacobianField(LectureScene):
         by_lo, by_hi, by_ticks = nice_ticks(low[1], high[1], 5)
         unit = min(6.6 / (bx_hi - bx_lo), 4.35 / (by_hi - by_lo))
         width, height = unit * (bx_hi - bx_lo), unit * (by_hi - by_lo)
+        if width < 3.5:  # a tall, thin plane: fewer x ticks, or their labels run together
+            bx_ticks = nice_ticks(bx_lo, bx_hi, 3)[2]
         plane, plane_labels = make_axes(
             [bx_lo, bx_hi], [by_lo, by_hi], r"x_1 \mapsto y_1", r"x_2 \mapsto y_2",
             tick_labels(bx_ticks), tick_labels(by_ticks),
@@ -127,7 +129,8 @@ class CovJacobianField(LectureScene):
 
         self.step("|det J| everywhere, as a heat map with a colour bar")
         size = 2.7
-        aspect = (x_hi - x_lo) / (y_hi - y_lo)
+        # To scale, unless one side would be too thin to carry its tick labels.
+        aspect = float(np.clip((x_hi - x_lo) / (y_hi - y_lo), 0.5, 2.0))
         map_w, map_h = (size, size / aspect) if aspect >= 1 else (size * aspect, size)
         heat_axes, heat_labels = make_axes(
             [x_lo, x_hi], [y_lo, y_hi], "x_1", "x_2",

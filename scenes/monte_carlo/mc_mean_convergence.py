@@ -10,6 +10,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.theme.base import LectureScene, Sweep
+from scenes.theme.labels import box_of, crowding, place_label
 from scenes.theme.layout import distinct_labels, log_range, log_ticks, nice_ceiling
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, REFERENCE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
@@ -44,7 +45,10 @@ class McMeanConvergence(LectureScene):
             log_ticks(lo_w, hi_w), PLOT_RIGHT)
         truth = get_dashed_line(left, log_n[[0, -1]], [p.mu, p.mu], color=TRUTH)
         truth_label = MathTex(rf"\mu = {p.mu:g}", color=TRUTH, font_size=TICK_SIZE + 2)
-        truth_label.next_to(left.c2p(hi_n, p.mu), RIGHT, buff=0.1)
+        end = left.c2p(hi_n, p.mu)  # right of the line's end; above it, inside, if too long
+        place_label(truth_label, [(end, RIGHT), (end + 0.1 * UP, UP + 2 * LEFT)],
+                    lambda box: crowding(box, [box_of(m) for m in right_labels], margin=0.05),
+                    buffs=(0.1,), fallback="first")
         panel = make_panel([
             ("N", lambda: sweep.at(r.n), 0),
             (r"\bar X_N", lambda: sweep.at(r.mean), 4),
@@ -75,14 +79,18 @@ class McMeanConvergence(LectureScene):
         self.step("The rate")
         reference = get_dashed_line(right, log_n, np.log10(r.reference_line))
         slope = MathTex(r"\propto 1/\sqrt{N}", color=REFERENCE, font_size=TICK_SIZE + 4)
-        third = len(log_n) // 3
-        slope.next_to(right.c2p(log_n[third], np.log10(r.reference_line[third])), UR, buff=0.2)
+        rule = MathTex(r"4\times N \;\Rightarrow\; \tfrac12 \times \text{error}", font_size=30)
+        rule.move_to(right.c2p(hi_n, hi_w), aligned_edge=UR).shift(0.25 * DOWN)
+        on_line = [right.c2p(log_n[k], np.log10(r.reference_line[k]))
+                   for k in (len(log_n) // 3, len(log_n) // 2)]
+        taken = [box_of(m) for m in [rule, *right_labels]]
+        place_label(slope, [(point, side) for point in on_line for side in (UR, DL)],
+                    lambda box: crowding(box, taken, margin=0.05), buffs=(0.2,),
+                    fallback="fewest")
         with self.narrate("The width falls like one over root N: "
                           "a straight line of slope minus one half."):
             self.play(Create(reference), FadeIn(slope), run_time=2)
             self.wait(1.5)
-        rule = MathTex(r"4\times N \;\Rightarrow\; \tfrac12 \times \text{error}", font_size=30)
-        rule.move_to(right.c2p(hi_n, hi_w), aligned_edge=UR).shift(0.25 * DOWN)
         with self.narrate("So halving the error costs four times as many samples."):
             self.play(Write(rule), run_time=1.5)
             self.wait(2)
