@@ -9,6 +9,7 @@ import numpy as np
 from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 
 from scenes.theme.base import LectureScene
+from scenes.theme.numbers import caption_number, format_number
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAMPLE, SECOND_AXIS, TRUTH,
 )
@@ -130,9 +131,9 @@ class CovGrid2d(LectureScene):
 
         self.step("The map, in the pieces it is built from")
         lines_for = {
-            "stretch": f"Stretch by {p.scale[0]:g} along x1 and {p.scale[1]:g} along x2: "
-                       "the square's area changes.",
-            "rotate": f"Then rotate by {p.theta_deg:g} degrees: "
+            "stretch": f"Stretch by {caption_number(p.scale[0], 6)} along x1 and "
+                       f"{caption_number(p.scale[1], 6)} along x2: the square's area changes.",
+            "rotate": f"Then rotate by {caption_number(p.theta_deg, 6)} degrees: "
                       "the square turns, its area stays.",
             "apply": "Apply A: lines stay straight and parallel, "
                      "and the draws go along.",
@@ -148,16 +149,17 @@ class CovGrid2d(LectureScene):
         self.step("The area is |det A|")
         for mover in (grid, axes_lines, square, basis, outside_dots, inside_dots):
             mover.clear_updaters()
-        new_area = MathTex(rf"\text{{area}} = |\det A| = {abs(r.det):.2f}",
-                           font_size=LABEL_SIZE)
+        area_tex, area_text = (f(abs(r.det), decimals=2) for f in (format_number, caption_number))
+        new_area = MathTex(rf"\text{{area}} = |\det A| = {area_tex}", font_size=LABEL_SIZE)
         backed(new_area, buff=0.06).set_z_index(2)
         shape = VGroup(square, basis)
         side = RIGHT if shape.get_right()[0] + new_area.width + 0.4 < VIEW_HIGH[0] else LEFT
         new_area.next_to(shape, side, buff=0.2)
-        a = r.A
+        a = [[format_number(v, decimals=4) for v in row] for row in r.A]
         matrix_tex = MathTex(
-            rf"A = \begin{{bmatrix}} {a[0, 0]:.4f} & {a[0, 1]:.4f} \\ "
-            rf"{a[1, 0]:.4f} & {a[1, 1]:.4f} \end{{bmatrix}}", font_size=28)
+            rf"A = \begin{{bmatrix}} {a[0][0]} & {a[0][1]} \\ {a[1][0]} & {a[1][1]} "
+            r"\end{bmatrix}",
+            font_size=28)
         panel = make_panel([
             (r"\det A", lambda: r.det, 4),
             (r"1/|\det A|", lambda: r.density_scale, 4),
@@ -165,7 +167,7 @@ class CovGrid2d(LectureScene):
         matrix_tex.next_to(panel, DOWN, buff=0.2).align_to(panel, RIGHT)
         image_names = VGroup(*[backed(MathTex(f"y_{i}", font_size=LABEL_SIZE).move_to(name))
                                .set_z_index(2) for i, name in enumerate(names, start=1)])
-        with self.narrate(f"The square's image has area |det A| = {abs(r.det):.2f}."):
+        with self.narrate(f"The square's image has area |det A| = {area_text}."):
             self.play(FadeIn(new_area), FadeIn(panel), FadeIn(matrix_tex),
                       ReplacementTransform(names, image_names), run_time=1.5)
             self.wait(1.5)
@@ -174,7 +176,7 @@ class CovGrid2d(LectureScene):
                               "Area scales by |det A|."):
                 self.play(Indicate(basis, color=FOREGROUND), run_time=1.5)
                 self.wait(1)
-        with self.narrate(f"Lit draws stay inside: same mass, area x {abs(r.det):.2f}, "
-                          f"so density x {r.density_scale:.2f}."):
+        with self.narrate(f"Lit draws stay inside: same mass, area x {area_text}, "
+                          f"so density x {caption_number(r.density_scale, decimals=2)}."):
             self.play(Indicate(square, scale_factor=1.05, color=TRUTH), run_time=1.5)
             self.wait(3)

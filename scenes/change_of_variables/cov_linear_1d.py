@@ -12,6 +12,7 @@ from scenes.change_of_variables.helpers import MAX_DOTS, bin_heights, spread
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import GUIDE_DASH, REFERENCE_DASH, SECOND_ROUTE_DASH, get_dashed
 from scenes.theme.layout import nice_ceiling, nice_ticks, tick_labels, tick_tex
+from scenes.theme.numbers import caption_number, format_number
 from scenes.theme.palette import DOT_COLOR, FOREGROUND, LABEL_SIZE, REFERENCE, SECOND_ROUTE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
@@ -72,7 +73,7 @@ class CovLinear1d(LectureScene):
         self.step("The map, one piece at a time")
         before = get_dashed_line(axes, r.x_grid, r.density_x)
         grows = abs(p.a) > 1
-        with self.narrate(f"Multiply by |a| = {abs(p.a):g}: the draws spread "
+        with self.narrate(f"Multiply by |a| = {caption_number(abs(p.a), 6)}: the draws spread "
                           f"{'out' if grows else 'in'}, and the bars "
                           f"{'widen and sink' if grows else 'narrow and rise'}."):
             self.play(ReplacementTransform(p_x, before), FadeOut(p_x_label), run_time=1)
@@ -85,7 +86,7 @@ class CovLinear1d(LectureScene):
                 self.play(stretch.animate.set_value(p.a), run_time=2.5)
                 self.wait(1)
         if p.b != 0:
-            with self.narrate(f"Adding b = {p.b:g} slides everything over "
+            with self.narrate(f"Adding b = {caption_number(p.b, 6)} slides everything over "
                               "and changes no heights either."):
                 self.play(shift.animate.set_value(p.b), run_time=2)
                 self.wait(1)
@@ -102,8 +103,8 @@ class CovLinear1d(LectureScene):
             (r"\text{std of } y", lambda: r.sample_std, 4),
             (r"|dx/dy|", lambda: r.jacobian_factor, 4),
         ])
-        with self.narrate(f"The draws of Y: mean {r.sample_mean:.4f}, std {r.sample_std:.4f}, "
-                          f"close to b and |a|."):
+        mean, std = (caption_number(v, decimals=4) for v in (r.sample_mean, r.sample_std))
+        with self.narrate(f"The draws of Y: mean {mean}, std {std}, close to b and |a|."):
             self.play(FadeIn(panel), run_time=1.5)
             self.wait(1)
 
@@ -135,15 +136,17 @@ class CovLinear1d(LectureScene):
         level_x = np.array([min(0, p.b) - 0.3, max(0, p.b) + 0.3])  # from p_X's peak to the arrow
         level = get_dashed(np.array([axes.c2p(level_x[0], peak_x), axes.c2p(level_x[1], peak_x)]),
                            REFERENCE, GUIDE_DASH, 4)
-        factor = MathTex(rf"\times\left|\frac{{dx}}{{dy}}\right| = {r.jacobian_factor:.4g}",
-                         font_size=30)
+        factor = MathTex(
+            rf"\times\left|\frac{{dx}}{{dy}}\right| = {format_number(r.jacobian_factor, 4)}",
+            font_size=30)
         bar_tops = np.repeat(r.y_hist_density, 2)
         place_clear(factor, arrow, axes, [
             (r.y_grid, r.density_analytic, False), (r.x_grid, r.density_x, False),
             (np.stack([r.y_hist_edges[:-1], r.y_hist_edges[1:]], 1).ravel(), bar_tops, True),
             (level_x, np.array([peak_x, peak_x]), False),
         ], legend)
-        with self.narrate(f"The peak is multiplied by |dx/dy| = {r.jacobian_factor:.4g}: "
-                          f"the same mass on a {'wider' if grows else 'narrower'} range."):
+        with self.narrate("The peak is multiplied by |dx/dy| = "
+                          f"{caption_number(r.jacobian_factor, 4)}: the same mass on a "
+                          f"{'wider' if grows else 'narrower'} range."):
             self.play(Create(level), GrowArrow(arrow), Write(factor), run_time=2)
             self.wait(2.5)

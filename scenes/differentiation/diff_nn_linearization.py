@@ -36,8 +36,8 @@ def _byte_size(count: float) -> str:
     """A byte count with its SI prefix, as LaTeX text: 4e18 -> 4\\,EB."""
     for power, unit in ((18, "EB"), (15, "PB"), (12, "TB"), (9, "GB"), (6, "MB"), (3, "kB")):
         if count >= 10.0**power:
-            return rf"{count / 10.0**power:.3g}\,\text{{{unit}}}"
-    return rf"{count:.0f}\,\text{{B}}"
+            return rf"{format_number(count / 10.0**power, 3)}\,\text{{{unit}}}"
+    return rf"{format_number(count, decimals=0)}\,\text{{B}}"
 
 
 def _power_of_ten(count: float) -> str:
@@ -162,8 +162,10 @@ class DiffNnLinearization(LectureScene):
             label_tex(r"W_2,\ b_2", font_size=LABEL_SIZE).move_to(
                 [columns[1:3].mean(), layers[1][0][1] + 0.45, 0]),
         )
-        line = label_tex(rf"x_0 = ({r.x0[0]:.3f},\ {r.x0[1]:.3f}),\quad "
-                       rf"d = ({r.direction[0]:g},\ {r.direction[1]:g})", font_size=LABEL_SIZE)
+        x0 = [format_number(v, decimals=3) for v in r.x0]
+        d = [format_number(v, 6) for v in r.direction]
+        line = label_tex(rf"x_0 = ({x0[0]},\ {x0[1]}),\quad d = ({d[0]},\ {d[1]})",
+                         font_size=LABEL_SIZE)
         line.next_to(labels[-1], DOWN, buff=0.3).set_x(columns[1])
         if line.width > LEFT_SLOT[1] - LEFT_SLOT[0]:
             line.scale_to_fit_width(LEFT_SLOT[1] - LEFT_SLOT[0])
@@ -207,7 +209,7 @@ class DiffNnLinearization(LectureScene):
                     zero_note.add(label_tex("0" + why, font_size=TICK_SIZE, color=SECOND_ORDER)
                                   .move_to([start_x + 0.1, bar_y, 0], aligned_edge=LEFT))
                 else:
-                    values.add(label_tex(f"{norm:.3f}", font_size=TICK_SIZE)
+                    values.add(label_tex(format_number(norm, decimals=3), font_size=TICK_SIZE)
                                .move_to([end + 0.1, bar_y, 0], aligned_edge=LEFT))
         bars = VGroup()
         for color, boxes in ((SECOND_ROUTE, jvp_boxes), (SECOND_ORDER, hvp_boxes)):

@@ -15,7 +15,7 @@ from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import SECOND_ROUTE_DASH, Dash, stroke_points
 from scenes.theme.labels import box_of, crowding, place_label, trace
 from scenes.theme.layout import nice_ticks, tick_labels
-from scenes.theme.numbers import format_number, number_tex, number_text
+from scenes.theme.numbers import caption_number, format_number, number_tex, number_text
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, LABEL_SIZE, REFERENCE, SAFE_X, SAFE_Y, SECOND_AXIS, SECOND_ROUTE,
     TICK_SIZE, TRUTH,
@@ -97,7 +97,7 @@ class LaNnJacobian(LectureScene):
             boxes.append(box_of(tag))
             tags.add(tag)
         with self.narrate(f"A 2-{p.hidden}-2 tanh net, seed {p.torch_seed}. Around each "
-                          f"input: a circle of radius {p.radius:g}."):
+                          f"input: a circle of radius {caption_number(p.radius, 6)}."):
             self.play(Create(plane), FadeIn(plane_labels), run_time=0.8)
             self.play(FadeIn(dots), FadeIn(rings), FadeIn(tags), run_time=0.8)
             self.wait(1.4)
@@ -210,8 +210,8 @@ class LaNnJacobian(LectureScene):
         with self.narrate("J is local and linear: it holds only for small steps "
                           "around x0."):
             self.wait(2)
-        with self.narrate(f"Back at radius {p.radius:g}, the prediction and the truth "
-                          "agree again."):
+        with self.narrate(f"Back at radius {caption_number(p.radius, 6)}, the prediction "
+                          "and the truth agree again."):
             self.play(sweep.to(0.0), run_time=1.2)
             self.freeze_movers()
             # The growing truths were drawn last while they moved; the dashes go back on top.

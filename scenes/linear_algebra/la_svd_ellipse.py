@@ -15,7 +15,7 @@ from scenes.linear_algebra.helpers import (
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import REFERENCE_DASH, SECOND_ROUTE_DASH, Dash
 from scenes.theme.labels import Box, box_of, crowding, place_beyond, place_label, trace
-from scenes.theme.numbers import number_tex
+from scenes.theme.numbers import format_number, number_tex
 from scenes.theme.palette import (
     FIRST_AXIS, FOREGROUND, GRID, LABEL_SIZE, REFERENCE, SAFE_X, SECOND_AXIS, SECOND_ROUTE,
     TRUTH,
@@ -40,7 +40,8 @@ def clear(box: Box, boxes: list[Box], curves: list[np.ndarray]) -> int:
 
 
 def _degrees(angle: float) -> str:
-    return f"{{{np.degrees(angle):.1f}}}" + r"^\circ"  # braces: a sign, not a minus
+    degrees = format_number(np.degrees(angle), decimals=1)
+    return f"{{{degrees}}}" + r"^\circ"  # braces: a sign, not a minus
 
 
 def _move_row(head: str, *body: str) -> VMobject:

@@ -16,7 +16,7 @@ from scenes.marginalization.helpers import (
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import GUIDE_DASH, SECOND_ROUTE_DASH, dashed_points, get_dashed
 from scenes.theme.layout import nice_ticks, range_ticks, tick_tex
-from scenes.theme.numbers import decimals_for
+from scenes.theme.numbers import caption_number, decimals_for
 from scenes.theme.palette import FOREGROUND, LABEL_SIZE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel, merge_outlines
 from scenes.theme.plots import line_swatch, make_legend, plot_box, tick_column, tick_row
@@ -174,7 +174,7 @@ class MargConditionals(LectureScene):
             ridge_name.set_x(np.clip(ridge_name.get_x(), heat.get_left()[0] + 1.1,
                                      heat.get_right()[0] - 0.5))
         with self.narrate(f"The means lie on the ridge E[x | z]: x moves "
-                          f"{r.regression_slope:.3g} per unit of z."):
+                          f"{caption_number(r.regression_slope, 3)} per unit of z."):
             self.remove(marker)  # a fade would redraw everything added after it
             self.play(Create(ridge), FadeIn(ridge_name), run_time=2)
             self.wait(1.5)
@@ -205,7 +205,7 @@ class MargConditionals(LectureScene):
                 self.wait(2.0 / len(clouds))
             self.wait(1)
         with self.narrate("Near any z they scatter around the ridge, "
-                          f"with variance {r.conditional_variance:.5f}."):
+                          f"with variance {caption_number(r.conditional_variance, decimals=5)}."):
             self.bring_to_front(ridge)  # over the draws, however many
             self.play(Indicate(ridge, color=FOREGROUND, scale_factor=1.0), run_time=1.5)
             self.wait(2)

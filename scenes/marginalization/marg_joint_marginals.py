@@ -15,7 +15,7 @@ from scenes.marginalization.helpers import (
 )
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import SECOND_ROUTE_DASH, dashed_points, get_dashed
-from scenes.theme.numbers import decimals_for
+from scenes.theme.numbers import caption_number, decimals_for, format_number
 from scenes.theme.palette import FOREGROUND, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import PlotAxes, line_swatch, make_legend
@@ -76,7 +76,7 @@ class MargJointMarginals(LectureScene):
 
         self.step("The joint as a heat map, and its contour ellipses")
         view = make_joint_view(r, r.joint_density, r.contour_ellipses, FIRST_CORNER, tops)
-        masses = ", ".join(f"{100 * m:.0f}\\%" for m in r.contour_mass)
+        masses = ", ".join(f"{format_number(100 * m, decimals=0)}\\%" for m in r.contour_mass)
         legend = make_legend([
             (line_swatch(CONTOUR_COLOR), Tex(f"ellipses hold {masses}", font_size=TICK_SIZE)),
             (line_swatch(SECOND_ROUTE, SECOND_ROUTE_DASH),
@@ -89,7 +89,7 @@ class MargJointMarginals(LectureScene):
         cover = get_cover(view.image, 1.0)  # fades out: the image appears without redrawing
         self.add(view.image, cover)
         with self.narrate(f"The joint p(x, z): a Gaussian with correlation "
-                          f"{r.correlation:.2f}. Bright is dense."):
+                          f"{caption_number(r.correlation, decimals=2)}. Bright is dense."):
             self.play(FadeOut(cover), Create(view.frame[:3]), FadeIn(view.frame[3:]),
                       run_time=2)
             self.wait(1)
@@ -175,7 +175,7 @@ class MargJointMarginals(LectureScene):
                       run_time=2)
             self.bring_to_front(layers_x[1], layers_z[1])
             self.wait(1)
-        with self.narrate(f"The two routes agree to {r.max_marginal_error:.1g}: "
+        with self.narrate(f"The two routes agree to {caption_number(r.max_marginal_error, 1)}: "
                           "the little mass beyond the grid's edge."):
             self.play(FadeIn(panel_gap), run_time=1)
             self.wait(2)
@@ -200,7 +200,8 @@ class MargJointMarginals(LectureScene):
             (r"\rho\ \text{right}", lambda: r.other_correlation, 4),
         ])
         cover = get_cover(other.image, 1.0)
-        with self.narrate(f"Now a second joint with correlation {r.other_correlation:.2f} "
+        with self.narrate("Now a second joint with correlation "
+                          f"{caption_number(r.other_correlation, decimals=2)} "
                           "instead, the same variances."):
             self.play(FadeOut(legend), FadeOut(panel_gap), run_time=0.5)
             self.add(other.image, cover)

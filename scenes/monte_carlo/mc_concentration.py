@@ -11,6 +11,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.dashes import REFERENCE_DASH, SECOND_ROUTE_DASH, get_dashed
 from scenes.theme.layout import log_range, nice_ceiling
+from scenes.theme.numbers import caption_number, format_number
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, SAMPLE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
@@ -28,7 +29,8 @@ class McConcentration(LectureScene):
         sweep = Sweep(len(r.n))
 
         self.step("The two inequalities")
-        source = "uniform on [0, 1]" if p.distribution == "uniform" else f"Bernoulli({p.p:g})"
+        source = ("uniform on [0, 1]" if p.distribution == "uniform"
+                  else f"Bernoulli({caption_number(p.p, 6)})")
         self.open_with(
             r"P(|\bar X_N-\mu|\ge\varepsilon) \le \frac{\sigma^2}{N\varepsilon^2}"
             r"\quad\text{and}\quad \le 2e^{-2N\varepsilon^2/(b-a)^2}",
@@ -41,7 +43,7 @@ class McConcentration(LectureScene):
         left, left_labels = make_axes(
             [edges[0], edges[-1]], [0, peak], r"\bar X_N \text{ over trials}", r"\text{fraction}",
             {r.mu - r.eps: r"\mu-\varepsilon", r.mu + r.eps: r"\mu+\varepsilon"},
-            {peak: f"{peak:g}"}, PLOT_LEFT)
+            {peak: format_number(peak, 6)}, PLOT_LEFT)
         misses = r.miss_bins
 
         def histogram_part(m: VMobject, chosen: np.ndarray) -> None:

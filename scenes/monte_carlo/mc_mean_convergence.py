@@ -12,6 +12,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.labels import box_of, crowding, place_label
 from scenes.theme.layout import distinct_labels, log_range, log_ticks, nice_ceiling
+from scenes.theme.numbers import format_number
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, REFERENCE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
@@ -41,10 +42,11 @@ class McMeanConvergence(LectureScene):
             distinct_labels([p.mu - spread, p.mu, p.mu + spread]), PLOT_LEFT)
         lo_w, hi_w = log_range(np.concatenate([r.ci_half_width, r.reference_line]))
         right, right_labels = checkpoint_axes(
-            r.n, [lo_w, hi_w], rf"\text{{{100 * p.confidence:g}\% half-width}}",
+            r.n, [lo_w, hi_w], rf"\text{{{format_number(100 * p.confidence, 6)}\% half-width}}",
             log_ticks(lo_w, hi_w), PLOT_RIGHT)
         truth = get_dashed_line(left, log_n[[0, -1]], [p.mu, p.mu], color=TRUTH)
-        truth_label = MathTex(rf"\mu = {p.mu:g}", color=TRUTH, font_size=TICK_SIZE + 2)
+        truth_label = MathTex(rf"\mu = {format_number(p.mu, 6)}", color=TRUTH,
+                              font_size=TICK_SIZE + 2)
         end = left.c2p(hi_n, p.mu)  # right of the line's end; above it, inside, if too long
         place_label(truth_label, [(end, RIGHT), (end + 0.1 * UP, UP + 2 * LEFT)],
                     lambda box: crowding(box, [box_of(m) for m in right_labels], margin=0.05),

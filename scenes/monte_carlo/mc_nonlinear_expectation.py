@@ -12,6 +12,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from compute.expr import parse, to_latex
 from scenes.theme.base import LectureScene, Sweep
 from scenes.theme.layout import distinct_labels, log_range, log_ticks, nice_ceiling
+from scenes.theme.numbers import format_number
 from scenes.theme.palette import PLOT_LEFT, PLOT_RIGHT, REFERENCE, TICK_SIZE, TRUTH
 from scenes.theme.panel import make_panel
 from scenes.theme.plots import (
@@ -53,8 +54,9 @@ class McNonlinearExpectation(LectureScene):
             r.n, [lo_e, hi_e], r"|\text{estimate} - \text{truth}|", log_ticks(lo_e, hi_e),
             PLOT_RIGHT)
         truth = get_dashed_line(left, log_n[[0, -1]], [r.true_value] * 2, color=TRUTH)
-        truth_label = MathTex(rf"\text{{quadrature}}: {r.true_value:.4f}", color=TRUTH,
-                              font_size=TICK_SIZE)
+        truth_label = MathTex(
+            rf"\text{{quadrature}}: {format_number(r.true_value, decimals=4)}", color=TRUTH,
+            font_size=TICK_SIZE)
         truth_label.next_to(left.c2p(hi_n, top), DOWN, buff=0.1).align_to(left, RIGHT)
         panel = make_panel([
             ("N", lambda: sweep.at(r.n), 0),

@@ -85,9 +85,10 @@ def format_number(value: float, digits: int = 3, *, decimals: int | None = None,
                                           else f"{mantissa}×{power}")
 
 
-def caption_number(value: float) -> str:
-    """A number for a caption: three significant digits, as text."""
-    return format_number(value, 3, tex=False)
+def caption_number(value: float, digits: int = 3, *, decimals: int | None = None) -> str:
+    """A number for a caption, as text: :func:`format_number` with ``tex=False`` (three
+    significant digits unless told)."""
+    return format_number(value, digits, decimals=decimals, tex=False)
 
 
 def number_tex(value: float, decimals: int, max_chars: int = MAX_CHARS,

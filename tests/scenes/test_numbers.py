@@ -64,3 +64,18 @@ def test_fixed_number_and_decimals_for_significant_digits():
     assert fixed_number(-0.004, 2) == "0.00" and fixed_number(-1234.5, 1, True) == "-1,234.5"
     assert [decimals_for(s, 2, 2) for s in (1.0, 0.05, 120.0, 0.0)] == [2, 3, 2, 2]
     assert decimals_for(1e-12, 3, 0, 9) == 9
+
+
+CAPTION = [  # value, digits, decimals, caption text: what a caption says, never a raw "e"
+    (3e-9, 1, None, "3×10^-9"),  # "3e-09" with the format spec the captions used before
+    (1e-7, 6, None, "10^-7"),
+    (1.2345, 6, None, "1.2345"),  # a typed parameter, as typed
+    (-0.004, 3, 2, "0.00"),
+    (0.81234, 3, 2, "0.81"),
+    (2.5e6, 3, 2, "2.50×10^6"),
+]
+
+
+@pytest.mark.parametrize(("value", "digits", "decimals", "text"), CAPTION)
+def test_caption_numbers_take_digits_or_decimals(value, digits, decimals, text):
+    assert caption_number(value, digits, decimals=decimals) == text

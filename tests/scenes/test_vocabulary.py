@@ -1,5 +1,6 @@
 """Scenes draw with the theme's one vocabulary: outside scenes/theme no scene builds its
-own axes, dashes, label backing or number format (each has one way, in the theme)."""
+own axes, dashes, label backing or number format (each has one way, in the theme; a
+number on screen or in a caption goes through scenes.theme.numbers)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ FORBIDDEN = {
                                        r"""|["']e[+-]0|\\cdot\s*10\^|\\mathrm\{e\}|10\^\{\{"""
                                        r"""|10\^\{(?!\{)[a-z_]"""),
                             "scenes.theme.numbers.format_number"),
+    # A float written with a format spec: fixed places or %g digits, with no power of ten
+    # for huge values and a raw "e" for tiny ones.
+    "number format spec": (re.compile(r"""\{[^{}'"]*:[^{}'"]*[fgG%]\}"""),
+                           "scenes.theme.numbers.format_number or caption_number"),
 }
 
 
@@ -45,7 +50,8 @@ def test_the_vocabulary_check_finds_each_idiom():
         'text = f"{value:.3e}"',
         'mantissa, exponent = text.split("e")',
         'text = f"10^{exponent}"',
-        'ok = f"{value:.3g} and {p.a:g}"',
+        'text = f"{value:.3g} and {p.a:g}"',
+        'ok = f"y_{i}, seed {p.torch_seed}, {format_number(v, decimals=2)}"',
     ])
     assert vocabulary_breaches(source) == [
         "line 1: PlotAxes( (use scenes.theme.plots.plot_box or make_axes)",
@@ -56,6 +62,7 @@ def test_the_vocabulary_check_finds_each_idiom():
         "line 5: hand-split mantissa (use scenes.theme.numbers.format_number)",
         "line 6: hand-split mantissa (use scenes.theme.numbers.format_number)",
         "line 7: hand-split mantissa (use scenes.theme.numbers.format_number)",
+        "line 8: number format spec (use scenes.theme.numbers.format_number or caption_number)",
     ]
 
 
