@@ -126,10 +126,9 @@ def job_payload(job: Job, work: Path, media: Path, log: Path, progress_bar: str 
     """What ``python -m lecture.worker`` needs to render ``job`` into ``work``/out, with the
     LaTeX caches of ``media`` and its output in ``log``."""
     return {"scene": job.scene.id, "params": job.params.as_dict(), "quality": job.quality,
-            "format": job.fmt, "theme": job.theme, "voice": job.voice, "media_dir": str(media), "work": str(work),
-            "stem": job.stem,
-            "cache_key": job.cache_key, "log": str(log), "parent": os.getpid(),
-            "progress_bar": progress_bar}
+            "format": job.fmt, "theme": job.theme, "voice": job.voice, "media_dir": str(media),
+            "work": str(work), "stem": job.stem, "cache_key": job.cache_key, "log": str(log),
+            "parent": os.getpid(), "progress_bar": progress_bar}
 
 
 def log_file(job: Job, preview: bool = False) -> Path:

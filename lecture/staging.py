@@ -18,12 +18,14 @@ as they were. A folder is abandoned when nobody holds the lock on its ``lock`` f
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,18 +123,25 @@ def hold(path: Path) -> int:
     return fd
 
 
-def _held(lock: Path) -> bool:
+@contextlib.contextmanager
+def _taken(lock: Path) -> Iterator[bool]:
+    """Whether this process could take ``lock`` at once (a missing file counts as free);
+    if so, it holds it inside the ``with``."""
     try:
         fd = os.open(lock, os.O_RDONLY)
     except FileNotFoundError:
-        return False
+        yield True
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        return True
+        held = True
+    else:
+        held = False
+    try:
+        yield not held
     finally:
         os.close(fd)
-    return False
 
 
 def clean_stale(root: Path) -> None:
@@ -148,17 +157,12 @@ def clean_stale(root: Path) -> None:
             if time.time() - folder.stat().st_mtime > ORPHAN_SECONDS:
                 shutil.rmtree(folder, ignore_errors=True)
             continue
-        if _held(folder / WORKER_LOCK):
-            continue  # its worker still runs, though its runner is gone
-        fd = os.open(lock, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue  # a live render owns it
-        else:
-            recover(folder)
-        finally:
-            os.close(fd)
+        with _taken(folder / WORKER_LOCK) as free:
+            if not free:
+                continue  # its worker still runs, though its runner is gone
+        with _taken(lock) as ours:
+            if ours:  # else a live render owns it
+                recover(folder)
 
 
 def write_whole(path: Path, data: bytes | str) -> None:
