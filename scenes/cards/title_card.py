@@ -12,6 +12,7 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from lecture.catalog import CARDS, SCENES, SECTIONS
 from scenes.theme.base import LectureScene
 from scenes.theme.palette import EQUATION_SIZE, LABEL_SIZE, SAFE_X, TITLE_SIZE, TRUTH
+from scenes.theme.shapes import get_still
 
 __all__ = ["TitleCard"]
 
@@ -33,7 +34,18 @@ def _fit(mobject: Mobject, width: float = WIDTH) -> Mobject:
 
 
 class TitleCard(LectureScene):
+    """A card is text that fades in: each part fades in as a still drawn once (get_still),
+    and the text itself takes the stills' place for the hold, where the layout gate reads
+    it and Manim writes its one frame again."""
+
     catalog_entry = CARDS[0]
+
+    def fade_in(self, parts: list[Mobject], run_time: float, lag_ratio: float = 0.0) -> None:
+        stills = [get_still(part) for part in parts]
+        self.play(LaggedStart(*[FadeIn(still) for still in stills], lag_ratio=lag_ratio),
+                  run_time=run_time)
+        self.remove(*stills)
+        self.add(*parts)
 
     def construct(self) -> None:
         if self.entry is CARDS[0]:
@@ -54,8 +66,8 @@ class TitleCard(LectureScene):
         VGroup(title, sections).arrange(DOWN, buff=0.7)
         with self.narrate(f"Foundations for machine learning: {len(SECTIONS)} sections, "
                           f"{len(SCENES)} short animated clips."):
-            self.play(Write(title), run_time=1.5)
-            self.play(FadeIn(sections, lag_ratio=0.2), run_time=1.5)
+            self.fade_in([title], 1.5)
+            self.fade_in(list(sections), 1.5, lag_ratio=0.2)
             self.wait(2)
 
     def section_card(self, section) -> None:
@@ -66,7 +78,7 @@ class TitleCard(LectureScene):
         line = _fit(Text(section.preview, font_size=LABEL_SIZE))
         VGroup(code, title, equation, line).arrange(DOWN, buff=0.45)
         with self.narrate(section.preview):
-            self.play(FadeIn(code), Write(title), run_time=1.5)
-            self.play(Write(equation), run_time=1.5)
-            self.play(FadeIn(line), run_time=0.8)
+            self.fade_in([code, title], 1.5)
+            self.fade_in([equation], 1.5)
+            self.fade_in([line], 0.8)
             self.wait(2)

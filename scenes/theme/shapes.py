@@ -15,15 +15,17 @@ from typing import Any
 
 import numpy as np
 from manim import (
-    DR, RESAMPLING_ALGORITHMS, RIGHT, UP, Group, ImageMobject, MathTex, VGroup, VMobject,
+    DR, RESAMPLING_ALGORITHMS, RIGHT, UP, Group, ImageMobject, MathTex, Mobject, VGroup,
+    VMobject, config,
 )
+from manim.camera.camera import Camera
 
 from scenes.theme.layout import nice_ceiling, tick_tex
 from scenes.theme.palette import GRID, LABEL_SIZE, SAMPLE, TICK_SIZE
 
 __all__ = [
     "PlaneView", "Window", "axis_lines", "clip_segments", "dot_cloud_points", "get_dot_cloud",
-    "get_heat_image", "get_segments", "grid_lines", "heat_colors", "make_color_bar",
+    "get_heat_image", "get_segments", "get_still", "grid_lines", "heat_colors", "make_color_bar",
     "rect_points", "segment_points", "square_points",
 ]
 
@@ -236,6 +238,24 @@ def get_heat_image(fraction: np.ndarray, width: float, height: float,
     image.stretch_to_fit_width(width)
     image.stretch_to_fit_height(height)
     return image
+
+
+def get_still(mobject: Mobject) -> ImageMobject:
+    """``mobject`` drawn once, at the output's pixels, as an image in its place: what does
+    not change while it fades in costs one Cairo drawing instead of one a frame, and a copy
+    of a few pixels instead of a deep copy of its glyphs. The image covers the box of the
+    drawn pixels, placed pixel for pixel (nearest resampling), so the fade ends on what the
+    vector form shows (its antialiased edges within a few levels)."""
+    camera = Camera(background_opacity=0)
+    camera.capture_mobject(mobject)
+    drawn = camera.get_image()
+    box = drawn.getbbox(alpha_only=True) or (0, 0, 1, 1)
+    left, top, right, bottom = box
+    image = ImageMobject(np.asarray(drawn.crop(box)), scale_to_resolution=config.pixel_height)
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+    across, down = (left + right) / 2 / config.pixel_width, (top + bottom) / 2 / config.pixel_height
+    return image.move_to([(across - 0.5) * config.frame_width,
+                          (0.5 - down) * config.frame_height, 0])
 
 
 def make_color_bar(top: float, label: str, height: float, ticks: Sequence[float]) -> Group:
