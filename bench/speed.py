@@ -8,7 +8,7 @@ load and one state of the code, and prints each one's report under its target:
 - ``latex``: the lecture's cold LaTeX cost, one by one against batched (bench/latex.py);
 - ``lecture``: the whole lecture at ``-q l -j 2`` from an empty media folder, then the
   unchanged re-run (bench/whole_lecture.py);
-- ``card``: one title card's render command with warm caches (bench/card.py);
+- ``card``: every title card rendered with warm caches, each card's time (bench/card.py);
 - ``qh``: ``-q h`` clips against their encode floor (bench/qh.py; ``--quick``: three
   scenes, else every one) and the lecture at ``-q h`` (bench/whole_lecture.py);
 - ``suite``: ``./test.sh -q`` as CI runs it (bench/suite.py).
@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from lecture.catalog import SCENES
+from lecture.catalog import CARDS, SCENES
 from lecture.jobs import ROOT
 
 QUICK_QH = ("mc_mean_convergence", "cov_jacobian_field", "marg_joint_marginals")
@@ -32,7 +32,7 @@ STAGES = {
     "latex": ("cold LaTeX of the lecture: one by one / batched >= 4", ["bench.latex"]),
     "lecture": ("the lecture at -q l -j 2: cold <= 0.12 of its running time; "
                 "unchanged re-run < 0.5 s", ["bench.whole_lecture", "--qualities", "l"]),
-    "card": ("a title card: well under 1 s", ["bench.card"]),
+    "card": ("a title card: well under 1 s", ["bench.card", *(card.id for card in CARDS)]),
     "qh": ("-q h: every clip <= 2.2 times its encode floor, the lecture <= 2.0",
            ["bench.qh"]),
     "suite": ("./test.sh: <= 300 s on 2 cores", ["bench.suite"]),
