@@ -12,7 +12,9 @@ from manim import *  # noqa: F403  (scenes/ only, as the style guide allows)
 from compute.expr import parse, to_latex
 from scenes.theme.base import LectureScene
 from scenes.theme.dashes import SECOND_ROUTE_DASH, get_dashed
-from scenes.theme.layout import nice_ceiling, nice_ticks, tick_labels
+from scenes.theme.layout import (
+    MIN_TICK_GAP_STACKED, nice_ceiling, nice_ticks, spaced_ticks, tick_labels,
+)
 from scenes.theme.palette import FOREGROUND, GRID, REFERENCE, SECOND_ROUTE, TICK_SIZE, TRUTH
 from scenes.theme.panel import backed, make_panel
 from scenes.theme.plots import make_axes
@@ -49,15 +51,14 @@ class CovJacobianField(LectureScene):
         low = np.minimum(r.image_low, [x_lo, y_lo])
         high = np.maximum(r.image_high, [x_hi, y_hi])
         low, high = low - 0.04 * (high - low), high + 0.04 * (high - low)
-        bx_lo, bx_hi, bx_ticks = nice_ticks(low[0], high[0], 5)
-        by_lo, by_hi, by_ticks = nice_ticks(low[1], high[1], 5)
+        bx_lo, bx_hi, _ = nice_ticks(low[0], high[0], 5)
+        by_lo, by_hi, _ = nice_ticks(low[1], high[1], 5)
         unit = min(6.6 / (bx_hi - bx_lo), 4.35 / (by_hi - by_lo))
         width, height = unit * (bx_hi - bx_lo), unit * (by_hi - by_lo)
-        if width < 3.5:  # a tall, thin plane: fewer x ticks, or their labels run together
-            bx_ticks = nice_ticks(bx_lo, bx_hi, 3)[2]
         plane, plane_labels = make_axes(
             [bx_lo, bx_hi], [by_lo, by_hi], r"x_1 \mapsto y_1", r"x_2 \mapsto y_2",
-            tick_labels(bx_ticks), tick_labels(by_ticks),
+            tick_labels(spaced_ticks(bx_lo, bx_hi, width)),
+            tick_labels(spaced_ticks(by_lo, by_hi, height, gap=MIN_TICK_GAP_STACKED)),
             np.array([-2.5, -2.85 + height / 2, 0]), width=width, height=height)
         view = PlaneView(plane.c2p(0, 0), unit)
         to_screen = view.to_screen

@@ -13,9 +13,15 @@ import numpy as np
 from scenes.theme.numbers import format_number
 
 __all__ = [
-    "boxes_overlap", "clear_of", "distinct_labels", "log_range", "log_ticks", "nice_ceiling",
-    "nice_ticks", "partial_polyline", "range_ticks", "tick_labels", "tick_tex", "trace",
+    "MIN_TICK_GAP", "MIN_TICK_GAP_STACKED", "boxes_overlap", "clear_of", "distinct_labels",
+    "log_range", "log_ticks", "nice_ceiling", "nice_ticks", "partial_polyline", "range_ticks",
+    "spaced_ticks", "tick_labels", "tick_tex", "trace",
 ]
+
+# Scene units between neighbouring tick marks below which their labels ("-60", "0.25")
+# start to run together at LABEL_SIZE: side by side under an x axis, stacked beside a y axis.
+MIN_TICK_GAP = 0.8
+MIN_TICK_GAP_STACKED = 0.4
 
 
 def nice_ceiling(value: float) -> float:
@@ -39,6 +45,18 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, l
     first = np.ceil(low / step - 1e-9) * step
     ticks = [float(round(t, 10)) + 0.0 for t in np.arange(first, high + step * 1e-6, step)]
     return float(low), float(high), ticks
+
+
+def spaced_ticks(low: float, high: float, length: float, count: int = 5,
+                 gap: float = MIN_TICK_GAP) -> list[float]:
+    """Ticks of the axis limits [``low``, ``high``] drawn ``length`` scene units long: :func:`nice_ticks`'s for the largest count up to ``count`` whose marks lie at
+    least ``gap`` apart (those of count 2 when none does), so a thin plot gets fewer labels instead of
+    labels that run together."""
+    for wanted in range(count, 1, -1):
+        ticks = nice_ticks(low, high, wanted)[2]
+        if len(ticks) < 2 or length * (ticks[1] - ticks[0]) / (high - low) >= gap:
+            return ticks
+    return ticks
 
 
 def tick_tex(value: float) -> str:

@@ -22,7 +22,7 @@ from PIL import Image
 
 from compute.results import keyframes
 from lecture.catalog import CARDS, SCENES, entry
-from tests.lecture.rendering import ROOT, alive, digest, outputs, render, wait_for
+from tests.lecture.rendering import ROOT, alive, digest, outputs, render, share_caches, wait_for
 
 SPEC_KEYFRAMES = {
     "mc_mean_convergence": {"n", "mean", "ci_half_width", "true_mean"},
@@ -275,8 +275,9 @@ def test_an_image_mobject_renders_with_the_pinned_pillow(tmp_path):
 
 
 @pytest.mark.parametrize("scene_id", [s.id for s in SCENES])
-def test_plain_manim_cli_renders_each_scene_with_defaults(scene_id, tmp_path):
+def test_plain_manim_cli_renders_each_scene_with_defaults(scene_id, tmp_path, shared_caches):
     scene = entry(scene_id)
+    share_caches(shared_caches, tmp_path)  # the formulas typeset already: Manim finds them
     run = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "manim"), "-ql", "-s", "--media_dir", str(tmp_path),
          f"scenes/{scene.section}/{scene.id}.py", scene.class_name],

@@ -7,7 +7,7 @@ import pytest
 
 from scenes.theme.layout import (
     clear_of, distinct_labels, log_range, log_ticks, nice_ceiling, nice_ticks, partial_polyline,
-    tick_labels, tick_tex,
+    spaced_ticks, tick_labels, tick_tex,
 )
 from scenes.theme.plots import bar_points, histogram_points
 from scenes.theme.shapes import PlaneView, clip_segments, segment_points
@@ -131,3 +131,16 @@ def test_range_ticks_stay_inside_an_unpadded_range():
 
     assert range_ticks(0.13, 0.97) == {0.2: "0.2", 0.4: "0.4", 0.6: "0.6", 0.8: "0.8"}
     assert list(range_ticks(-1.0, 1.0)) == [-1.0, -0.5, 0.0, 0.5, 1.0]  # the ends are ticks
+
+
+def test_spaced_ticks_thin_out_until_their_marks_are_a_gap_apart():
+    # 6.6 units for [-2, 4]: five ticks 2 apart lie 2.2 units apart, all kept
+    assert spaced_ticks(-2.0, 4.0, 6.6, gap=0.8) == [-2.0, 0.0, 2.0, 4.0]
+    # 2.4 units for [-60, 60]: steps of 20 lie 0.4 apart, of 50 lie 1.0 apart
+    assert spaced_ticks(-60.0, 60.0, 2.4, gap=0.8) == [-50.0, 0.0, 50.0]
+    # no count fits: the coarsest step's ticks are kept
+    assert spaced_ticks(0.0, 1.0, 0.1, gap=0.8) == nice_ticks(0.0, 1.0, 2)[2] == [0.0, 1.0]
+    for length in (0.5, 1.0, 3.0, 10.0):
+        ticks = spaced_ticks(-1.0, 7.0, length, gap=0.8)
+        gaps = length * np.diff(ticks) / 8.0
+        assert ticks == nice_ticks(-1.0, 7.0, 2)[2] or gaps.min() >= 0.8 - 1e-9, (length, ticks)
