@@ -87,20 +87,25 @@ def master(samples: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
         return samples, {"integrated_lufs": None, "true_peak_dbtp": None}
     allowed = TRUE_PEAK_DBTP - CODEC_MARGIN_DB
     ceiling = 10 ** ((allowed - 0.5) / 20)  # sample peaks; true peaks sit a bit above
+    peak = None  # the true peak of ``samples`` once measured (each measure costs)
     for _ in range(4):  # limiting lowers loudness a little: gain up and limit again
         samples = samples * np.float32(10 ** ((TARGET_LUFS - loudness(samples)) / 20))
-        if true_peak_db(samples) <= allowed:
+        peak = true_peak_db(samples)
+        if peak <= allowed:
             break
-        samples = limit(samples, ceiling)
-    peak = true_peak_db(samples)
+        samples, peak = limit(samples, ceiling), None
+    if peak is None:
+        peak = true_peak_db(samples)
     if peak > allowed:  # what the limiter left: a last plain gain down
-        samples = samples * np.float32(10 ** ((allowed - peak) / 20))
-    return samples, measure(samples)
+        samples, peak = samples * np.float32(10 ** ((allowed - peak) / 20)), None
+    return samples, measure(samples, peak)
 
 
-def measure(samples: np.ndarray) -> dict[str, float]:
+def measure(samples: np.ndarray, peak: float | None = None) -> dict[str, float]:
+    """Loudness and true peak of ``samples`` (``peak``: their true peak, known already)."""
+    peak = true_peak_db(samples) if peak is None else peak
     return {"integrated_lufs": round(loudness(samples), 2),
-            "true_peak_dbtp": round(float(true_peak_db(samples)), 2)}
+            "true_peak_dbtp": round(float(peak), 2)}
 
 
 def encode_under_peak(samples: np.ndarray, write: Callable[[np.ndarray], Path]
