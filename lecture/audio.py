@@ -31,6 +31,10 @@ CODEC_MARGIN_DB = 1.5  # what AAC/Opus coding may add to the true peak
 FADE_S = 0.005
 LIMITER_S = 0.003  # look-ahead and release of the limiter: gain changes take ~3 ms
 OVERSAMPLE = 4
+# true_peak_db's pieces: input samples per block, and the neighbours each block is filtered
+# with (resample_poly's filter reaches 10 input samples either side at 4 times).
+PEAK_BLOCK = 1 << 20
+PEAK_MARGIN = 64
 
 
 def track(spans: Iterable[tuple[float, Path]], duration: float) -> np.ndarray:
@@ -59,11 +63,21 @@ def loudness(samples: np.ndarray) -> float:
     return float(pyloudnorm.Meter(RATE).integrated_loudness(samples.astype(np.float64)))
 
 
-def true_peak_db(samples: np.ndarray) -> float:
-    """The true peak in dBTP: the largest magnitude of the signal oversampled 4 times."""
+def true_peak_db(samples: np.ndarray, block: int = PEAK_BLOCK) -> float:
+    """The true peak in dBTP: the largest magnitude of the signal oversampled 4 times.
+
+    Oversampled ``block`` samples at a time, each with PEAK_MARGIN samples of its
+    neighbours on either side (more than the filter reaches), so every kept sample is the
+    one the whole signal oversampled at once gives: the same peak, in half the time and
+    a fraction of the memory (a 13-minute lecture is 146 million oversampled samples)."""
     from scipy.signal import resample_poly
 
-    peak = float(np.abs(resample_poly(samples.astype(np.float64), OVERSAMPLE, 1)).max(initial=0))
+    peak = 0.0
+    for start in range(0, len(samples), block):
+        low, high = max(0, start - PEAK_MARGIN), min(len(samples), start + block + PEAK_MARGIN)
+        up = resample_poly(samples[low:high].astype(np.float64), OVERSAMPLE, 1)
+        kept = up[OVERSAMPLE * (start - low):OVERSAMPLE * (min(start + block, high) - low)]
+        peak = max(peak, float(np.abs(kept).max(initial=0)))
     return 20 * np.log10(peak) if peak > 0 else -np.inf
 
 
@@ -130,13 +144,17 @@ def decode(path: Path) -> np.ndarray | None:
             return None
         stream = source.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
-        pieces, first = [], None
+        pieces, first, as_is = [], None, False
         for frame in source.decode(stream):
             if first is None:
                 first = float(frame.pts * frame.time_base) if frame.pts is not None else 0.0
-            for out in resampler.resample(frame):
+                # mono float at RATE already (our AAC decodes so): the samples as they
+                # are, which is what the resampler would copy out, frame by frame
+                as_is = (frame.format.name in ("flt", "fltp") and frame.layout.name == "mono"
+                         and frame.sample_rate == RATE)
+            for out in [frame] if as_is else resampler.resample(frame):
                 pieces.append(out.to_ndarray().reshape(-1))
-        for out in resampler.resample(None):
+        for out in [] if as_is else resampler.resample(None):
             pieces.append(out.to_ndarray().reshape(-1))
     samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
     skip = round(-(first or 0.0) * RATE)

@@ -20,7 +20,7 @@ import srt
 from scipy.signal import resample
 
 from lecture import voice as voices
-from lecture.audio import decode, master, track
+from lecture.audio import decode, master, track, true_peak_db
 from lecture.catalog import CARDS, SCENES, entry
 from lecture.jobs import UsageError, plan_jobs
 from lecture.params import show
@@ -123,6 +123,18 @@ def test_master_reaches_minus_16_lufs_with_true_peak_under_minus_1():
     assert fft_true_peak_db(out) <= -1.0
     assert facts["integrated_lufs"] == pytest.approx(measured, abs=0.01)
     assert np.all(out[2 * RATE + 200:3 * RATE - 200] == 0)  # the pause stays silent
+
+
+@pytest.mark.parametrize("block", [1000, 4097, 1 << 20])
+def test_the_true_peak_taken_in_blocks_is_the_whole_signals(block):
+    from scipy.signal import resample_poly
+
+    rng = np.random.default_rng(3)
+    signal = (rng.standard_normal(20_011) * 0.1).astype(np.float32)
+    signal[[17, 999, 1000, 4096, 12_345, 20_010]] = [0.5, -0.9, 0.95, -0.97, 0.9, 0.99]
+    whole = np.abs(resample_poly(signal.astype(np.float64), 4, 1)).max()
+    assert true_peak_db(signal, block) == 20 * np.log10(whole)
+    assert true_peak_db(np.zeros(10, np.float32), block) == -np.inf
 
 
 def test_voice_none_is_a_variant_of_its_own_and_a_bad_voice_is_refused(tmp_path):
