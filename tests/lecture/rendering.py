@@ -13,8 +13,8 @@ from lecture.catalog import entry
 from lecture.cluster import CACHES
 from lecture.jobs import Job, plan_jobs
 
-__all__ = ["ROOT", "alive", "case_ids", "chromium", "digest", "outputs", "plan_low", "refusal",
-           "render", "share_caches", "wait_for"]
+__all__ = ["ROOT", "alive", "case_ids", "chromium", "copy_clips", "digest", "outputs", "plan_low",
+           "refusal", "render", "share_caches", "wait_for"]
 
 ROOT = Path(__file__).resolve().parents[2]
 QUALITY = "480p15"
@@ -59,6 +59,20 @@ def outputs(media: Path, scene_id: str, stem: str | None = None) -> dict[str, Pa
     folder = media / "lecture" / QUALITY / scene.section
     return {ext: folder / f"{stem or scene.stem}.{ext}" for ext in
             ("mp4", "json", "srt", "vtt", "png", "storyboard.png", "txt", "chapters.vtt")}
+
+
+def copy_clips(source: Path, target: Path, *targets: str) -> list[str]:
+    """Copy into media folder ``target`` every output of the default-parameter clips that
+    ``./render.sh TARGETS -q l`` renders, from media folder ``source`` (the session's
+    rendered lecture), so that run finds them cached as a second run of its own would.
+    Returns the ids copied."""
+    ids = [job.scene.id for job in plan_jobs(list(targets), {}, "l", "mp4", source)]
+    for scene_id in ids:
+        for path in outputs(source, scene_id).values():
+            copy = target / path.relative_to(source)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+    return ids
 
 
 def digest(paths) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """The preview (``--preview``, ``lecture.preview``): the last frame of every step as one
 contact sheet, drawn with Manim skipping animations, checked against the clip itself.
 
-A few scenes of different sections are rendered at -q l into a temporary media folder;
+A few scenes of different sections, rendered at -q l (the session's lecture), are copied
+into a temporary media folder;
 their previews must show what the clips' steps end on (decoded here with PyAV), and bad
 input must be refused exactly as a render refuses it.
 """
@@ -20,7 +21,7 @@ import lecture
 from lecture import cli
 from lecture import previews, warm
 from lecture.previews import preview_file, step_end_differences
-from tests.lecture.rendering import plan_low, render
+from tests.lecture.rendering import copy_clips, plan_low, render
 
 CHECKED = ("cov_tanh", "la_svd_ellipse", "marg_conditionals")
 TOLERANCE = 3.0  # mean absolute difference, 0-255: H.264 at -q l, 0.1-1.7 (dense colour lines)
@@ -28,12 +29,14 @@ COLUMNS = 3
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    """Media holding the CHECKED clips at 480p15 and their previews, made by render.sh."""
+def rendered(tmp_path_factory, lecture) -> Path:
+    """Media holding the CHECKED clips at 480p15 (the session's, found cached by render.sh)
+    and their previews, made by render.sh."""
     media = tmp_path_factory.mktemp("preview") / "media"
     media.mkdir()
+    copy_clips(lecture, media, *CHECKED)
     run = render(media, *CHECKED, "-j", "2")
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 0 and run.stdout.count("cached ") == len(CHECKED), run.stdout
     run = render(media, *CHECKED, "--preview")
     assert run.returncode == 0 and run.stderr == "", run.stdout + run.stderr
     assert run.stdout.count("preview   ") == len(CHECKED), run.stdout

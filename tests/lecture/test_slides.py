@@ -1,6 +1,6 @@
 """Slides (./render.sh --slides): step cuts, manim-slides' presentation files, the reveal.js
-deck in a real browser, the PowerPoint file and the PDF handout, from one render of a
-short section (linear_algebra and its card) at -q l."""
+deck in a real browser, the PowerPoint file and the PDF handout, of a short section
+(linear_algebra and its card) at -q l, cut from the session's rendered lecture."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from lecture.api import render as api_render
 from lecture.catalog import SCENES, SECTIONS, entry
 from lecture.jobs import plan_jobs
 from lecture.slides import cut, plan_decks, write_deck
-from tests.lecture.rendering import ROOT, chromium, render
+from tests.lecture.rendering import ROOT, chromium, copy_clips, render
 
 QUALITY = ("lecture", "480p15")
 ARTIFACTS = ROOT / "media" / "test-artifacts" / "slides"
@@ -32,11 +32,14 @@ DECK = "linear_algebra"
 
 
 @pytest.fixture(scope="module")
-def media(tmp_path_factory) -> Path:
+def media(tmp_path_factory, lecture) -> Path:
+    """The deck made by render.sh --slides beside the section's clips (the session's lecture
+    copied: the slides are cut from finished clips, whoever rendered them)."""
     media = tmp_path_factory.mktemp("slides") / "media"
     media.mkdir()
+    clips = copy_clips(lecture, media, DECK)
     run = render(media, DECK, "--slides", "-j", "2")
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 0 and run.stdout.count("cached ") == len(clips), run.stdout
     assert f"slides/{DECK}.html" in run.stdout, run.stdout
     return media
 
