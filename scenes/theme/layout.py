@@ -49,9 +49,10 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, l
 
 def spaced_ticks(low: float, high: float, length: float, count: int = 5,
                  gap: float = MIN_TICK_GAP) -> list[float]:
-    """Ticks of the axis limits [``low``, ``high``] drawn ``length`` scene units long: :func:`nice_ticks`'s for the largest count up to ``count`` whose marks lie at
-    least ``gap`` apart (those of count 2 when none does), so a thin plot gets fewer labels instead of
-    labels that run together."""
+    """Ticks of the axis limits [``low``, ``high``] drawn ``length`` scene units long:
+    :func:`nice_ticks`'s for the largest count up to ``count`` whose marks lie at least
+    ``gap`` apart (those of count 2 when none does), so a thin plot gets fewer labels
+    instead of labels that run together."""
     for wanted in range(count, 1, -1):
         ticks = nice_ticks(low, high, wanted)[2]
         if len(ticks) < 2 or length * (ticks[1] - ticks[0]) / (high - low) >= gap:
