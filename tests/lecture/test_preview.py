@@ -2,9 +2,8 @@
 contact sheet, drawn with Manim skipping animations, checked against the clip itself.
 
 A few scenes of different sections, rendered at -q l (the session's lecture), are copied
-into a temporary media folder;
-their previews must show what the clips' steps end on (decoded here with PyAV), and bad
-input must be refused exactly as a render refuses it.
+into a temporary media folder; their previews must show what the clips' steps end on
+(decoded here with PyAV), and bad input must be refused exactly as a render refuses it.
 """
 
 from __future__ import annotations
