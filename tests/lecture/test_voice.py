@@ -284,3 +284,11 @@ def test_speech_cache_files_are_whole_wavs(card):
         assert path.suffix == ".wav"
         with wave.open(str(path)) as wav:
             assert (wav.getnchannels(), wav.getframerate(), wav.getsampwidth()) == (1, RATE, 2)
+
+
+@pytest.mark.parametrize(("threads", "intra_op"), [("1", 1), ("2", 2), ("", 0)])
+def test_the_voice_runs_on_the_threads_its_worker_is_given(monkeypatch, threads, intra_op):
+    monkeypatch.setenv("OMP_NUM_THREADS", threads)
+    speaker = JoeVoice()
+    assert speaker._piper.session.get_session_options().intra_op_num_threads == intra_op
+    assert len(speaker.synthesize("One line.")) > RATE // 4  # and it speaks

@@ -24,7 +24,7 @@ from lecture.jobs import QUALITY_DIRS
 from lecture.params import SceneParams
 from lecture.pipeline import Request, plan
 from lecture.previews import preview_file
-from lecture.runner import job_payload, render_locally
+from lecture.runner import job_payload, render_locally, thread_share, worker_env
 from tests.lecture.rendering import ROOT, refusal
 
 HEAVY = ("manim", "torch", "scipy", "av", "cairo")
@@ -129,3 +129,14 @@ def test_the_planner_computes_exactly_the_scenes_it_will_render(tmp_path, force)
     again = plan(request)
     assert [job.result is not None for job in again] == [True, force, True, True]
     assert again == jobs  # the same jobs (a result is not part of a job's identity)
+
+
+@pytest.mark.parametrize(("cores", "workers", "jobs", "share"), [
+    (2, 2, 22, 1), (2, 1, 22, 2), (2, 2, 1, 2), (8, 2, 22, 4), (8, 3, 22, 2), (1, 4, 9, 1),
+    (None, 2, 5, 1)])
+def test_each_worker_gets_its_share_of_the_cores(monkeypatch, cores, workers, jobs, share):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert thread_share(workers, jobs) == share
+    env = worker_env(share)
+    assert {env[name] for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                   "MKL_NUM_THREADS")} == {str(share)}
