@@ -39,6 +39,10 @@ PRELOAD = ("manim", "scipy.stats", "PIL.Image")
 IDLE_PRELOAD = ("torch",)
 """Imported while no preview runs (half the scenes need it; a one-shot command line
 preview is over before it would matter)."""
+IDLE_SECONDS = 1.0
+"""How long no job may run and none be asked for before IDLE_PRELOAD is imported: a run
+with one worker asks for its next job a moment after the last one ended, and an import
+then (torch: 1-2 s) would hold that job up."""
 EXIT_NAME = "exit"  # in the job's work folder: the child's exit status
 _server: subprocess.Popen | None = None
 _lock = threading.Lock()
@@ -133,7 +137,8 @@ def _serve() -> None:
     children: dict[int, Path] = {}
     preload = list(IDLE_PRELOAD)
     while True:
-        ready, _, _ = select.select([sys.stdin], [], [], 0 if preload and not children else 0.05)
+        idle = bool(preload) and not children
+        ready, _, _ = select.select([sys.stdin], [], [], IDLE_SECONDS if idle else 0.05)
         if ready:
             line = sys.stdin.readline()
             if not line:
@@ -158,7 +163,7 @@ def _serve() -> None:
                 pass
             children[pid] = Path(request["payload"]["work"])
             print(pid, flush=True)
-        elif preload and not children:
+        elif idle:  # nothing ran or was asked for in IDLE_SECONDS
             _import(preload.pop(0))
         while children:
             pid, status = os.waitpid(-1, os.WNOHANG)
