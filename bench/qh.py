@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench.render import encode_floor, encoder_options
+from lecture import warm
 from lecture.jobs import ROOT, plan_jobs
 from lecture.runner import render_locally
 
@@ -41,6 +42,7 @@ def bench_scene(scene: str, media: Path, options: dict[str, str]) -> tuple[float
     load = os.getloadavg()[0]
     cpu = children_cpu()
     outcomes, _ = render_locally([job], 1)
+    warm.stop()  # the worker was the warm process's child: waited for, its CPU counts here
     render_cpu = children_cpu() - cpu
     if outcomes[0].status != "rendered":
         raise SystemExit(f"{scene} failed to render at -q h: see {job.log}")

@@ -32,7 +32,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Forked", "spawn"]
+__all__ = ["Forked", "spawn", "stop"]
 
 PRELOAD = ("manim", "scipy.stats", "PIL.Image")
 """Imported before the first fork: every preview needs them."""
@@ -93,6 +93,17 @@ def spawn(payload: dict[str, Any], env: dict[str, str], cwd: Path,
         if not answer:
             raise OSError(f"the warm preview process exited ({_server.wait()})")
         return Forked(int(answer), Path(payload["work"]), _server)
+
+
+def stop() -> None:
+    """Stop this process's warm process now; the next :func:`spawn` starts another. Once
+    stopped and waited for, the CPU time of the workers it forked counts among this
+    process's children (``RUSAGE_CHILDREN``: bench/qh.py)."""
+    global _server
+    with _lock:
+        if _server is not None:
+            _stop(_server)
+            _server = None
 
 
 def _stop(server: subprocess.Popen) -> None:
