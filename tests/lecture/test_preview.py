@@ -112,6 +112,11 @@ def test_a_processs_previews_fork_from_one_warm_process(rendered):
         servers.append(warm._server.pid)
     assert servers[0] == servers[1]
     assert sheets == [drawn_by_command_line] * 2
+    server = warm._server
+    warm.stop()  # stopped and waited for: the next preview starts another
+    assert server.returncode is not None and warm._server is None
+    lecture.preview("cov_tanh", media=rendered)
+    assert warm._server.pid != servers[0] and preview_file(job).read_bytes() == sheets[0]
 
 
 BAD = ("cov_tanh", "cov_tanh.transform=x**2")
