@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 bash scripts/setup.sh --tests
-exec .venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist): the tests of the one rendered lecture run in order on one of
+# them while the rest share the other (tests/conftest.py groups them); `-n 0` runs in one.
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder "$@"

@@ -20,6 +20,29 @@ import pytest
 from tests.lecture import rendering
 
 
+SHARED_FIXTURES = ("lecture", "dry_runs")
+"""Session fixtures that render for a minute or more: every test that uses one (directly or
+through another fixture) runs on the same worker, so each is made once per run."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group the tests for ./test.sh's two workers (``--dist loadgroup``): the tests of each
+    SHARED_FIXTURES entry together, in order (several write into the rendered lecture and
+    check it again, so they must not interleave with another worker's), and every other
+    test with its module (its module-scoped fixtures are then made once). The groups of the
+    shared fixtures come first, so the longest one starts at once; within a group the order
+    is the collection's."""
+    def group(item: pytest.Item) -> str:
+        return next((name for name in SHARED_FIXTURES if name in item.fixturenames),
+                    item.module.__name__)
+
+    rank = {name: i for i, name in enumerate(SHARED_FIXTURES)}
+    items.sort(key=lambda item: rank.get(group(item), len(rank)))  # stable
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group(item)))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_caches(request) -> Path:
     """The folder of formulas, Pango texts and speech every render of this session starts

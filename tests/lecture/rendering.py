@@ -34,7 +34,7 @@ def share_caches(source: Path, target: Path) -> None:
             if path.stem.endswith("_") or copy.exists():  # Manim's scratch files
                 continue
             copy.parent.mkdir(parents=True, exist_ok=True)
-            part = copy.with_name(copy.name + ".part")
+            part = copy.with_name(f"{copy.name}.{os.getpid()}.part")  # two test workers
             shutil.copyfile(path, part)
             os.replace(part, copy)
 
