@@ -33,14 +33,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     test with its module (its module-scoped fixtures are then made once). The groups of the
     shared fixtures come first, so the longest one starts at once; within a group the order
     is the collection's."""
-    def group(item: pytest.Item) -> str:
-        return next((name for name in SHARED_FIXTURES if name in item.fixturenames),
-                    item.module.__name__)
-
-    rank = {name: i for i, name in enumerate(SHARED_FIXTURES)}
-    items.sort(key=lambda item: rank.get(group(item), len(rank)))  # stable
+    groups = {item: worker_group(item.fixturenames, item.module.__name__) for item in items}
+    items.sort(key=lambda item: group_rank(groups[item]))  # stable
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(group(item)))
+        item.add_marker(pytest.mark.xdist_group(groups[item]))
+
+
+def worker_group(fixtures: list[str], module: str) -> str:
+    """The xdist group of a test that uses ``fixtures`` (all of them, through other
+    fixtures too) and is defined in ``module``."""
+    return next((name for name in SHARED_FIXTURES if name in fixtures), module)
+
+
+def group_rank(group: str) -> int:
+    """Where a group's tests go in the run: the shared fixtures' groups first, in order."""
+    return SHARED_FIXTURES.index(group) if group in SHARED_FIXTURES else len(SHARED_FIXTURES)
 
 
 @pytest.fixture(scope="session", autouse=True)
