@@ -116,7 +116,9 @@ def seed_caches(media: Path, work: Path) -> None:
 
     Manim writes and deletes a scratch file beside each cached SVG whenever it parses one,
     so two processes sharing one cache folder race each other. Each worker gets its own
-    folders, filled with the finished SVGs of earlier runs (cheap: a few hundred KB).
+    folders, filled with the finished SVGs of earlier runs: hard links where the file
+    system allows (Manim only reads a cached SVG, and a cache file is only ever replaced
+    whole, never written in place: 6 ms for the lecture's 400 formulas, 44 ms copied).
     """
     for name, pattern in CACHES.items():
         if name in SHARED_IN_PLACE:
@@ -124,7 +126,10 @@ def seed_caches(media: Path, work: Path) -> None:
         (work / name).mkdir()
         for svg in (media / name).glob(pattern):
             if not svg.stem.endswith("_"):
-                shutil.copyfile(svg, work / name / svg.name)
+                try:
+                    os.link(svg, work / name / svg.name)
+                except OSError:  # another file system, or one without links
+                    shutil.copyfile(svg, work / name / svg.name)
 
 
 def harvest_caches(media: Path, work: Path) -> None:
