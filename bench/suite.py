@@ -11,6 +11,10 @@ typeset formulas and speech in pytest's cache folder between runs (tests/conftes
 ``.venv`` link) runs first, for a before/after in one run. Pytest arguments after the options
 narrow the run (e.g. ``tests/scenes``) for a quick comparison of a few files. On a shared
 machine note the load (printed) and prefer ratios of runs taken together.
+
+The ``cores`` column is CPU over wall time: the cores the run kept busy on average. Near
+the machine's count (2 here) the run is bound by its CPU work, and only less work, not
+more parallelism, makes it faster.
 """
 
 from __future__ import annotations
@@ -53,10 +57,10 @@ def main() -> None:
         load = os.getloadavg()[0]
         wall, cpu, code = timed_suite(checkout, options.cold, pytest_args)
         figures.append((name, wall, cpu, code, load))
-    print(f"\n{'checkout':10} {'wall':>9} {'cpu':>9} {'target':>8} {'ratio':>7} {'load':>6}"
-          "  status")
+    print(f"\n{'checkout':10} {'wall':>9} {'cpu':>9} {'cores':>6} {'target':>8} {'ratio':>7} "
+          f"{'load':>6}  status")
     for name, wall, cpu, code, load in figures:
-        print(f"{name:10} {wall:8.1f}s {cpu:8.1f}s {TARGET_SECONDS:7.0f}s "
+        print(f"{name:10} {wall:8.1f}s {cpu:8.1f}s {cpu / wall:6.2f} {TARGET_SECONDS:7.0f}s "
               f"{wall / TARGET_SECONDS:7.2f} {load:6.1f}  {'passed' if code == 0 else code}")
     if len(figures) == 2:
         print(f"this / before: {figures[1][1] / figures[0][1]:.2f} of the wall time")
