@@ -25,7 +25,7 @@ from lecture.faults import checkpoint
 from lecture.gallery import write_gallery
 from lecture.jobs import QUALITY_DIRS, ROOT, Job, Sweeps, plan_jobs
 from lecture.progress import ProgressCallback
-from lecture.runner import Outcome, render_locally
+from lecture.runner import Outcome, prestart, render_locally
 from lecture.slides import plan_decks, write_decks
 from lecture.staging import clean_stale, write_changed
 from lecture.texbatch import warm as warm_tex
@@ -98,10 +98,12 @@ def plan(request: Request) -> list[Job]:
                      request.theme, request.voice)
     if request.slides:
         plan_decks(request.targets, jobs)  # refuses what cannot be a deck
-    for index, job in enumerate(jobs):  # values that pass every check yet have no finite answer
-        if request.force or not job.is_cached():
-            checkpoint("plan", request.media)
-            jobs[index] = replace(job, result=job.scene.computed(job.params))
+    todo = [index for index, job in enumerate(jobs) if request.force or not job.is_cached()]
+    if todo and not request.scheduler:  # Manim is imported there while the numbers are computed
+        prestart(request.workers, len(todo))
+    for index in todo:  # values that pass every check yet have no finite answer
+        checkpoint("plan", request.media)
+        jobs[index] = replace(jobs[index], result=jobs[index].scene.computed(jobs[index].params))
     return jobs
 
 

@@ -30,7 +30,8 @@ from lecture.worker import EXIT_ENVIRONMENT, PROGRESS_NAME, hand_over, read_envi
 
 __all__ = [
     "Interrupted", "Outcome", "StopFlag", "describe_planning_stop", "describe_stop",
-    "job_payload", "log_file", "raising_on_signals", "render_locally", "thread_share",
+    "job_payload", "log_file", "prestart", "raising_on_signals", "render_locally",
+    "thread_share",
     "worker_command", "worker_env",
 ]
 
@@ -145,6 +146,12 @@ def worker_env(threads: int = 1) -> dict[str, str]:
     the voice (onnxruntime), its share of the cores, so workers side by side do not
     oversubscribe them."""
     return {**os.environ, **{name: str(threads) for name in THREAD_VARIABLES}}
+
+
+def prestart(workers: int, jobs: int) -> None:
+    """Start the warm process of a local run of ``jobs`` renders now, in the environment
+    its workers will get: it imports Manim (a second or more) while the planner computes."""
+    warm.start(worker_env(thread_share(workers, jobs)), ROOT)
 
 
 def thread_share(workers: int, jobs: int) -> int:

@@ -32,7 +32,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Forked", "spawn", "stop"]
+__all__ = ["Forked", "spawn", "start", "stop"]
 
 PRELOAD = ("manim", "scipy.stats", "PIL.Image")
 """Imported before the first fork: every preview needs them."""
@@ -78,21 +78,35 @@ def spawn(payload: dict[str, Any], env: dict[str, str], cwd: Path,
     """Run ``python -m lecture.worker`` on ``payload`` as a fork of the warm process
     (started now if this process has none, or if it died), once it has imported
     ``preload`` too (what this job needs beyond PRELOAD: imported once, for every job)."""
-    global _server
     with _lock:  # the studio previews from several threads: one question, one answer
-        if _server is None or _server.poll() is not None:
-            _server = subprocess.Popen([sys.executable, "-m", "lecture.warm"], cwd=cwd, env=env,
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       text=True, process_group=0)
-            atexit.register(_stop, _server)
-        payload = {**payload, "parent": _server.pid}  # the child dies with its parent
-        _server.stdin.write(json.dumps({"payload": payload, "env": env, "cwd": str(cwd),
-                                        "preload": list(preload)}) + "\n")
-        _server.stdin.flush()
-        answer = _server.stdout.readline()
+        server = _running(env, cwd)
+        payload = {**payload, "parent": server.pid}  # the child dies with its parent
+        server.stdin.write(json.dumps({"payload": payload, "env": env, "cwd": str(cwd),
+                                       "preload": list(preload)}) + "\n")
+        server.stdin.flush()
+        answer = server.stdout.readline()
         if not answer:
-            raise OSError(f"the warm preview process exited ({_server.wait()})")
-        return Forked(int(answer), Path(payload["work"]), _server)
+            raise OSError(f"the warm preview process exited ({server.wait()})")
+        return Forked(int(answer), Path(payload["work"]), server)
+
+
+def start(env: dict[str, str], cwd: Path) -> None:
+    """Start this process's warm process now, if it has none running, with the environment
+    and folder its workers will have: it imports PRELOAD while the caller goes on (the
+    planner computing the scenes' numbers), not when the first job is asked for."""
+    with _lock:
+        _running(env, cwd)
+
+
+def _running(env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    """This process's warm process, started now if it has none or it died (under _lock)."""
+    global _server
+    if _server is None or _server.poll() is not None:
+        _server = subprocess.Popen([sys.executable, "-m", "lecture.warm"], cwd=cwd, env=env,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   text=True, process_group=0)
+        atexit.register(_stop, _server)
+    return _server
 
 
 def stop() -> None:
@@ -147,14 +161,15 @@ def _serve() -> None:
         importlib.import_module(name)
     children: dict[int, Path] = {}
     preload = list(IDLE_PRELOAD)
+    served = False  # started ahead of its first job (start()): that job comes first
     while True:
-        idle = bool(preload) and not children
+        idle = bool(preload) and served and not children
         ready, _, _ = select.select([sys.stdin], [], [], IDLE_SECONDS if idle else 0.05)
         if ready:
             line = sys.stdin.readline()
             if not line:
                 return
-            request = json.loads(line)
+            request, served = json.loads(line), True
             for name in request.get("preload", ()):
                 _import(name)
             pid = os.fork()

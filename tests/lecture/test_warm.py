@@ -140,3 +140,38 @@ def test_each_worker_gets_its_share_of_the_cores(monkeypatch, cores, workers, jo
     env = worker_env(share)
     assert {env[name] for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                    "MKL_NUM_THREADS")} == {str(share)}
+
+
+@pytest.mark.parametrize("scheduler", ["", "local:1"], ids=["local", "dask"])
+def test_planning_a_local_render_starts_the_warm_process_with_the_workers_environment(
+        tmp_path, monkeypatch, scheduler):
+    """The warm process imports Manim while the planner computes the scenes' numbers: a
+    local plan with something to render starts it, in the environment render_locally
+    gives its workers; a plan for Dask starts none (its workers are elsewhere)."""
+    from lecture import warm
+
+    started = []
+    monkeypatch.setattr(warm, "start", lambda env, cwd: started.append((env, cwd)))
+    jobs = plan(Request(("monte_carlo",), quality="l", workers=2, media=tmp_path / "media",
+                        scheduler=scheduler))
+    assert all(job.result is not None for job in jobs)  # computed after the start
+    assert started == ([] if scheduler else [(worker_env(thread_share(2, 3)), ROOT)])
+
+
+def test_a_warm_process_started_ahead_forks_the_first_job(tmp_path):
+    """start() then spawn(): one warm process, whose child runs the job."""
+    from lecture import warm
+
+    warm.stop()
+    env = worker_env(1)
+    warm.start(env, ROOT)
+    server = warm._server
+    warm.start(env, ROOT)  # already running: the same one
+    assert warm._server is server and server.poll() is None
+    work = tmp_path / "work"
+    work.mkdir()
+    child = warm.spawn({"work": str(work)}, env, ROOT)
+    assert warm._server is server
+    assert child.wait(timeout=120) != 0  # a payload with no job: the worker fails, reported
+    warm.stop()
+    assert server.poll() is not None
