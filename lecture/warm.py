@@ -2,13 +2,13 @@
 
 A preview's own work is a second or two, a title card's not much more; a new worker
 process spends as long again importing Manim, SciPy and torch. The first job of a process
-(the studio, the Python API, the command line) starts ``python -m lecture.warm``, which
-imports those libraries once and then forks one child per job: the child runs the worker
-exactly as
-``python -m lecture.worker`` would (its own process group, the job's environment, its
-log), in a copy of the warm process. Only libraries are imported before the fork; the
-project's own modules (lecture, scenes, compute) are imported by each child, so an edited
-scene is previewed as edited.
+(the studio, the Python API, the command line) starts ``python -m lecture.warm``, or the
+planner does (:func:`start`) before it computes the numbers of the scenes about to render.
+It imports those libraries once and then forks one child per job: the child runs the
+worker exactly as ``python -m lecture.worker`` would (its own process group, the job's
+environment, its log), in a copy of the warm process. Only libraries are imported before
+the fork; the project's own modules (lecture, scenes, compute) are imported by each child,
+so an edited scene is previewed as edited.
 
 The warm process reads one job a line on its stdin, answers with the child's pid on its
 stdout, and writes each child's exit status to ``<work>/exit`` (the runner is not the
