@@ -30,9 +30,8 @@ from lecture.worker import EXIT_ENVIRONMENT, PROGRESS_NAME, hand_over, read_envi
 
 __all__ = [
     "Interrupted", "Outcome", "StopFlag", "describe_planning_stop", "describe_stop",
-    "job_payload", "log_file", "prestart", "raising_on_signals", "render_locally",
-    "thread_share",
-    "worker_command", "worker_env",
+    "job_payload", "log_file", "prestart", "raising_on_signals", "render_locally", "run_env",
+    "thread_share", "worker_command", "worker_env",
 ]
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -148,10 +147,15 @@ def worker_env(threads: int = 1) -> dict[str, str]:
     return {**os.environ, **{name: str(threads) for name in THREAD_VARIABLES}}
 
 
+def run_env(workers: int, jobs: int) -> dict[str, str]:
+    """The environment of every worker of a local run of ``jobs`` jobs, ``workers`` at once."""
+    return worker_env(thread_share(workers, jobs))
+
+
 def prestart(workers: int, jobs: int) -> None:
     """Start the warm process of a local run of ``jobs`` renders now, in the environment
     its workers will get: it imports Manim (a second or more) while the planner computes."""
-    warm.start(worker_env(thread_share(workers, jobs)), ROOT)
+    warm.start(run_env(workers, jobs), ROOT)
 
 
 def thread_share(workers: int, jobs: int) -> int:
@@ -159,7 +163,7 @@ def thread_share(workers: int, jobs: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, min(workers, jobs)))
 
 
-def _start(job: Job, progress_bar: str, preview: bool, threads: int) -> _Running:
+def _start(job: Job, progress_bar: str, preview: bool, env: dict[str, str]) -> _Running:
     work = WorkFolder.create(job.media / ".work", job.stem)
     job.log.parent.mkdir(parents=True, exist_ok=True)
     log = log_file(job, preview)
@@ -171,7 +175,7 @@ def _start(job: Job, progress_bar: str, preview: bool, threads: int) -> _Running
     from lecture import audio  # here: a run with nothing to render imports none of it
 
     needs = () if preview or job.voice == "none" else audio.MODULES
-    process = warm.spawn(payload, worker_env(threads), ROOT, needs)
+    process = warm.spawn(payload, env, ROOT, needs)
     return _Running(job, process, work, start, 0 if preview else estimated_frames(job))
 
 
@@ -230,14 +234,14 @@ def render_locally(jobs: list[Job], workers: int,
     own progress bar is off: the caller draws).
     """
     pending, running, outcomes = list(jobs), [], []
-    threads = thread_share(workers, len(jobs))
+    env = run_env(workers, len(jobs))
     report = on_progress or (lambda event: None)
     bar = "display" if sys.stderr.isatty() and on_progress is None else "none"
     with StopFlag() as stop:
         try:
             while (pending or running) and not stop.signum:
                 while pending and len(running) < workers and not stop.signum:
-                    running.append(_start(pending.pop(0), bar, preview, threads))
+                    running.append(_start(pending.pop(0), bar, preview, env))
                     report(running[-1].progress("started"))
                 for run in running:
                     if run.process.poll() is None and read_frames(

@@ -143,24 +143,30 @@ def test_each_worker_gets_its_share_of_the_cores(monkeypatch, cores, workers, jo
 
 
 @pytest.mark.parametrize("scheduler", ["", "local:1"], ids=["local", "dask"])
-def test_planning_a_local_render_starts_the_warm_process_with_the_workers_environment(
+def test_planning_a_local_render_starts_the_warm_process_before_computing(
         tmp_path, monkeypatch, scheduler):
     """The warm process imports Manim while the planner computes the scenes' numbers: a
-    local plan with something to render starts it, in the environment render_locally
-    gives its workers; a plan for Dask starts none (its workers are elsewhere)."""
+    local plan with something to render starts it first, in the environment its workers
+    get (2 cores, 2 workers at once: one thread each); a plan for Dask starts none (its
+    workers are elsewhere)."""
     from lecture import warm
 
-    started = []
-    monkeypatch.setattr(warm, "start", lambda env, cwd: started.append((env, cwd)))
-    jobs = plan(Request(("monte_carlo",), quality="l", workers=2, media=tmp_path / "media",
-                        scheduler=scheduler))
-    assert all(job.result is not None for job in jobs)  # computed after the start
-    assert started == ([] if scheduler else [(worker_env(thread_share(2, 3)), ROOT)])
+    events, computed = [], SceneParams.computed
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(warm, "start", lambda env, cwd: events.append(
+        ("start", env["OMP_NUM_THREADS"], env["MKL_NUM_THREADS"], cwd)))
+    monkeypatch.setattr(SceneParams, "computed",
+                        lambda self: events.append("computed") or computed(self))
+    plan(Request(("monte_carlo",), quality="l", workers=2, media=tmp_path / "media",
+                 scheduler=scheduler))
+    assert events == ([] if scheduler else [("start", "1", "1", ROOT)]) + ["computed"] * 3
 
 
-def test_a_warm_process_started_ahead_forks_the_first_job(tmp_path):
-    """start() then spawn(): one warm process, whose child runs the job."""
+def test_a_warm_process_started_ahead_has_manim_loaded_before_its_first_job(tmp_path):
+    """start() imports Manim at once (its Cairo library appears in the process's memory
+    map before any job is asked for); the first spawn() forks from that same process."""
     from lecture import warm
+    from tests.lecture.rendering import wait_for
 
     warm.stop()
     env = worker_env(1)
@@ -168,10 +174,12 @@ def test_a_warm_process_started_ahead_forks_the_first_job(tmp_path):
     server = warm._server
     warm.start(env, ROOT)  # already running: the same one
     assert warm._server is server and server.poll() is None
+    wait_for(lambda: "cairo" in Path(f"/proc/{server.pid}/maps").read_text(),
+             "the warm process to load Cairo")
     work = tmp_path / "work"
     work.mkdir()
     child = warm.spawn({"work": str(work)}, env, ROOT)
-    assert warm._server is server
+    assert child.server is server and warm._server is server
     assert child.wait(timeout=120) != 0  # a payload with no job: the worker fails, reported
     warm.stop()
     assert server.poll() is not None
